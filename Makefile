@@ -1,0 +1,37 @@
+# Set-up is part of every target: a fresh clone needs only `make run` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install run test lint bench eval corpus clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/vnplan extract $$(find corpus -type f ! -name '.*' | sort) -o outputs
+
+test: install
+	$(BIN)/ruff check extractor models tests scripts
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check extractor models tests scripts
+
+eval: install
+	$(BIN)/vnplan eval --gold tests/gold corpus
+
+bench: install
+	$(BIN)/vnplan bench
+
+corpus: install
+	$(BIN)/python scripts/make_corpus.py
+
+clean:
+	rm -rf $(VENV) outputs/*.json

@@ -1,0 +1,105 @@
+"""The `vnplan` command line. Subcommands live in their own modules and register themselves here."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+from extractor import __version__
+from extractor.errors import VnplanError, printable
+
+# Modules that add a subcommand with `register(subparsers)`; one not yet present is skipped.
+COMMAND_MODULES = (
+    "extractor.evaluate",
+    "extractor.bench",
+    "extractor.audit",
+    "extractor.show",
+    "extractor.batch",
+    "extractor.export",
+    "extractor.compare",
+)
+
+
+def fail(path: object, cause: str) -> None:
+    """Print the one-line error for a file."""
+    print(f"vnplan: error: {printable(path)}: {cause}", file=sys.stderr)
+
+
+def document_json(doc) -> str:  # noqa: ANN001 - a models.PlanDocument
+    return doc.model_dump_json(indent=2) + "\n"
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from extractor.output import output_path, write_atomic
+    from extractor.pipeline import extract
+
+    if args.output is None and len(args.files) > 1:
+        print("vnplan: error: several files need -o DIR", file=sys.stderr)
+        return 2
+    status = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            doc = extract(path)
+            if args.output is None:
+                sys.stdout.write(document_json(doc))
+            else:
+                write_atomic(output_path(Path(args.output), path.name), document_json(doc))
+        except VnplanError as exc:
+            fail(name, exc.cause)
+            status = 2
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # an unexpected bug must still not print a traceback at the user
+            fail(name, f"internal error in extraction ({type(exc).__name__}: {exc})")
+            status = 2
+    return status
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from models import PlanDocument
+
+    print(json.dumps(PlanDocument.model_json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vnplan", description="Turn Vietnamese government plans into structured JSON."
+    )
+    parser.add_argument("--version", action="version", version=f"vnplan {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("extract", help="extract one or more files to JSON")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="DIR", help="write DIR/<file name>.json for each input")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the output")
+    p.set_defaults(func=cmd_schema)
+
+    for module_name in COMMAND_MODULES:
+        if importlib.util.find_spec(module_name) is not None:
+            importlib.import_module(module_name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("vnplan: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Safety limits for untrusted input. Going over one is a clear `LimitExceeded`, never a hang or crash."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from extractor.errors import LimitExceeded
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    seconds: float = 300.0
+    """Wall time for one document (reading, OCR and extraction)."""
+    file_bytes: int = 200 * 1024 * 1024
+    pages: int = 1000
+    image_pixels: int = 80_000_000
+    """Pixels of one page image handed to OCR (width x height at the rendering resolution)."""
+    docx_uncompressed_bytes: int = 300 * 1024 * 1024
+    docx_compression_ratio: int = 200
+    """A member expanding more than this many times its compressed size is treated as a zip bomb."""
+    html_depth: int = 2000
+    text_chars: int = 20_000_000
+    memory_bytes: int = 4 * 1024 * 1024 * 1024
+    """Address-space cap applied to helper processes (LibreOffice, Tesseract)."""
+    subprocess_seconds: float = 180.0
+
+
+DEFAULT_LIMITS = Limits(
+    seconds=float(os.environ.get("VNPLAN_TIMEOUT", "300")),
+)
+
+
+@contextmanager
+def time_limit(seconds: float | None, what: str = "document") -> Iterator[None]:
+    """Raise `LimitExceeded` when the block runs longer than `seconds` (main thread only, via SIGALRM)."""
+    usable = (
+        seconds
+        and seconds > 0
+        and hasattr(signal, "SIGALRM")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise LimitExceeded(f"time limit of {seconds:g} s exceeded while processing the {what}")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

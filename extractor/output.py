@@ -1,0 +1,38 @@
+"""Writing outputs: atomically (temp file + rename), and never outside the output folder."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from extractor.errors import VnplanError
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the whole new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def output_path(out_dir: Path, relative_name: str | Path) -> Path:
+    """`out_dir/<relative_name>.json`, refusing any name that would land outside `out_dir`."""
+    root = out_dir.resolve()
+    relative = Path(relative_name)
+    if relative.is_absolute() or ".." in relative.parts:
+        raise VnplanError("output path would leave the output folder", stage="write")
+    target = (root / relative).with_name(relative.name + ".json")
+    resolved = target.resolve()
+    if root != resolved and root not in resolved.parents:
+        raise VnplanError("output path would leave the output folder", stage="write")
+    return target

@@ -1,0 +1,117 @@
+"""The pipeline: read -> trim -> assemble -> segment -> metadata -> citations -> tasks -> units -> build.
+
+Each stage is a module named for what it does; this module only runs them in order, times them and
+builds the validated `PlanDocument`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from extractor import __version__
+from extractor.blocks import ReadResult, assemble
+from extractor.errors import VnplanError
+from extractor.limits import DEFAULT_LIMITS, Limits, time_limit
+from models import Page, PlanDocument, Source, Warning
+
+PIPELINE_VERSION = __version__
+STAGES = ("read", "trim", "assemble", "segment", "metadata", "citations", "tasks", "units", "build")
+
+T = TypeVar("T")
+
+
+class StageTimer:
+    """Accumulates wall time per stage; `stage` is the name of the one running (for error records)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.stage = "read"
+
+    @contextmanager
+    def run(self, name: str) -> Iterator[None]:
+        self.stage = name
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - began
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def extract(
+    path: str | Path, limits: Limits = DEFAULT_LIMITS, timer: StageTimer | None = None
+) -> PlanDocument:
+    """Extract one file into a validated `PlanDocument`. Raises `VnplanError` with a one-line cause."""
+    path = Path(path)
+    timer = timer or StageTimer()
+    with time_limit(limits.seconds):
+        from extractor import readers
+
+        with timer.run("read"):
+            result = readers.read(path, limits)
+            sha256 = file_sha256(path)
+        return build_document(result, str(path), sha256, timer)
+
+
+def _staged(timer: StageTimer, name: str, func: Callable[..., T], *args: object) -> T:
+    with timer.run(name):
+        try:
+            return func(*args)
+        except VnplanError:
+            raise
+        except RecursionError:
+            raise VnplanError("input nested too deeply", stage=name) from None
+        except MemoryError:
+            raise VnplanError("out of memory", stage=name) from None
+
+
+def build_document(result: ReadResult, source_path: str, sha256: str, timer: StageTimer) -> PlanDocument:
+    """Run the text stages over a reader's blocks and build the document."""
+    from extractor import citations, metadata, segment, tasks, trim, units
+    from extractor.blocks import assemble as assemble_blocks
+
+    blocks = _staged(timer, "trim", trim.trim_clutter, result.blocks)
+    layout = _staged(timer, "assemble", assemble_blocks, blocks)
+    sections = _staged(timer, "segment", segment.find_sections, layout)
+    meta, recipients, warnings = _staged(timer, "metadata", metadata.extract_metadata, layout, sections)
+    cites = _staged(timer, "citations", citations.find_citations, layout, sections, meta)
+    found_tasks = _staged(timer, "tasks", tasks.find_tasks, layout, sections, meta)
+    found_units = _staged(timer, "units", units.collect_units, found_tasks, layout, meta)
+    with timer.run("build"):
+        reader_warnings = [Warning(code=code, message=message) for code, message in result.warnings]
+        return PlanDocument(
+            pipeline_version=PIPELINE_VERSION,
+            id=sha256[:16],
+            source=Source(
+                path=source_path,
+                format=result.format,
+                sha256=sha256,
+                pages=result.pages,
+                ocr=result.ocr,
+                encoding=result.encoding,
+            ),
+            text=layout.text,
+            pages=[Page(number=p.number, start=p.start, end=p.end) for p in layout.pages],
+            metadata=meta,
+            recipients=recipients,
+            sections=sections,
+            citations=cites,
+            tasks=found_tasks,
+            units=found_units,
+            warnings=reader_warnings + warnings,
+        )
+
+
+__all__ = ["PIPELINE_VERSION", "STAGES", "StageTimer", "assemble", "build_document", "extract"]

@@ -1,0 +1,37 @@
+"""Data files shipped in the package (abbreviations, document types, issuer codes, provinces).
+
+Facts about Vietnamese documents live in `extractor/data/` as CSV/JSON with their sources, not in code.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+from extractor.normalize_base import nfc
+
+
+def data_path(name: str):
+    return resources.files("extractor") / "data" / name
+
+
+@cache
+def read_csv(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of a packaged CSV file as dicts, every value NFC."""
+    with data_path(name).open(encoding="utf-8", newline="") as handle:
+        return tuple({k: nfc(v or "") for k, v in row.items()} for row in csv.DictReader(handle))
+
+
+@cache
+def read_json(name: str) -> Any:
+    with data_path(name).open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=1)
+def load_abbreviations() -> dict[str, str]:
+    """Abbreviation -> expansion, as written in `abbreviations.csv`."""
+    return {row["abbreviation"]: row["expansion"] for row in read_csv("abbreviations.csv")}

@@ -1,0 +1,33 @@
+"""Pydantic models: the JSON contract of vnplan."""
+
+from models.document import (
+    SCHEMA_VERSION,
+    Citation,
+    Mention,
+    Metadata,
+    Page,
+    Period,
+    PlanDocument,
+    Section,
+    Signer,
+    Source,
+    Task,
+    Unit,
+    Warning,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Citation",
+    "Mention",
+    "Metadata",
+    "Page",
+    "Period",
+    "PlanDocument",
+    "Section",
+    "Signer",
+    "Source",
+    "Task",
+    "Unit",
+    "Warning",
+]

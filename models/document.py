@@ -1,0 +1,163 @@
+"""The JSON contract of vnplan: one `PlanDocument` per input file.
+
+Every offset (`start`, `end`) is a character offset into `PlanDocument.text`, the normalized plain text
+of the document (Unicode NFC). Dates are ISO strings, partial where the source leaves parts blank
+("2021-03", "2021"). Field names are stable within a schema version; see README "The JSON contract".
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+InputFormat = Literal["txt", "html", "docx", "pdf", "doc", "rtf", "odt", "image"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Model):
+    path: str = Field(description="The input path as given")
+    format: InputFormat
+    sha256: str = Field(description="SHA-256 of the input bytes")
+    pages: int | None = Field(None, description="Number of pages, for paged formats")
+    ocr: bool = Field(False, description="True when any text came from OCR")
+    encoding: str | None = Field(
+        None, description="Text encoding or legacy font encoding detected (utf-8, cp1258, tcvn3, vni, ...)"
+    )
+
+
+class Page(_Model):
+    number: int
+    start: int
+    end: int
+
+
+class Signer(_Model):
+    title: str | None = Field(None, description="The signer's own title line, e.g. 'PHÓ CHỦ TỊCH'")
+    name: str | None = None
+    on_behalf: str | None = Field(None, description="The KT./TM./Q./TL./TUQ. line, e.g. 'KT. CHỦ TỊCH'")
+
+
+class Metadata(_Model):
+    doc_type: str | None = Field(None, description="Type word of the title block, e.g. 'Kế hoạch'")
+    number: str | None = Field(None, description="Number of the 'Số:' line; null when left blank")
+    symbol: str | None = Field(None, description="Symbol of the 'Số:' line, e.g. 'KH-HĐTĐKT'")
+    code: str | None = Field(None, description="Number and symbol as written, spaces removed")
+    issuer: str | None = Field(None, description="Issuing body, abbreviations expanded")
+    issuer_raw: str | None = Field(None, description="Issuing body as written")
+    parent_issuer: str | None = None
+    parent_issuer_raw: str | None = None
+    province: str | None = Field(None, description="Official name of the issuer's province")
+    province_2025: str | None = Field(None, description="The province after the 1 July 2025 reorganisation")
+    place: str | None = Field(None, description="Place of the place-and-date line")
+    issued_date: str | None = None
+    plan_year: int | None = None
+    title: str | None = None
+    signer: Signer = Field(default_factory=Signer)
+
+
+class Section(_Model):
+    id: str
+    parent: str | None = None
+    number: str = Field(description="Heading number without trailing punctuation: 'I', '2.2.1', 'a'")
+    title: str
+    level: int
+    start: int
+    end: int
+
+
+class Citation(_Model):
+    id: str
+    text: str = Field(description="The citation as written")
+    start: int
+    end: int
+    section: str | None = None
+    doc_type: str | None = None
+    number: str | None = None
+    year: int | None = None
+    symbol: str | None = None
+    code: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+    issuer_raw: str | None = None
+    subject: str | None = None
+    family: Literal["state", "party"] | None = None
+    role: Literal["basis", "reference"] = "reference"
+    refers_to: str | None = Field(None, description="Id of the earlier citation a short reference points to")
+
+
+class Period(_Model):
+    quarters: list[int] = Field(default_factory=list)
+    months: list[int] = Field(default_factory=list)
+    deadlines: list[str] = Field(default_factory=list)
+    start: str | None = None
+    end: str | None = None
+    recurring: str | None = Field(None, description="'hằng năm', 'hằng tháng', 'định kỳ 6 tháng', ...")
+    text: str | None = Field(None, description="The time phrase as written")
+
+
+class Task(_Model):
+    id: str
+    text: str
+    section: str | None = None
+    origin: Literal["table", "list", "paragraph"]
+    period: Period = Field(default_factory=Period)
+    lead: list[str] = Field(default_factory=list)
+    coordinating: list[str] = Field(default_factory=list)
+    start: int
+    end: int
+
+
+class Mention(_Model):
+    text: str
+    start: int
+    end: int
+
+
+UnitKind = Literal[
+    "department",
+    "office",
+    "committee",
+    "peoples_committee",
+    "association",
+    "locality",
+    "school",
+    "party",
+    "generic",
+    "other",
+]
+
+
+class Unit(_Model):
+    name: str = Field(description="The unit as first written")
+    canonical: str = Field(description="Normalized name, the same across documents")
+    kind: UnitKind
+    mentions: list[Mention] = Field(default_factory=list)
+
+
+class Warning(_Model):
+    code: str
+    message: str
+    start: int | None = None
+    end: int | None = None
+
+
+class PlanDocument(_Model):
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    pipeline_version: str
+    id: str = Field(description="Content hash of the input")
+    source: Source
+    text: str
+    pages: list[Page] = Field(default_factory=list)
+    metadata: Metadata = Field(default_factory=Metadata)
+    recipients: list[str] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
+    units: list[Unit] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
