@@ -1,0 +1,92 @@
+"""Running external programs (LibreOffice, Tesseract, poppler) on untrusted input, safely.
+
+An argument list is passed straight to exec (never a shell), the child gets its own session so the whole
+process group can be killed on timeout (LibreOffice forks helpers), and an address-space cap can be set.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from extractor.errors import LimitExceeded, VnplanError
+
+
+def _limit_memory(memory_bytes: int | None) -> Callable[[], None] | None:
+    if not memory_bytes:
+        return None
+
+    def apply() -> None:  # runs in the child between fork and exec
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+    return apply
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill the child's whole process group (it leads its own session), then reap the child."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        process.communicate(timeout=5)
+    except subprocess.TimeoutExpired:  # pipes held open by an unkillable grandchild: give up on them
+        process.kill()
+
+
+def run_program(
+    argv: list[str],
+    *,
+    timeout: float,
+    cwd: Path | None = None,
+    memory_bytes: int | None = None,
+    env: dict | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run `argv` with a wall-time limit; return the completed process (the caller checks returncode).
+
+    Raises VnplanError when the program is not installed, LimitExceeded when it runs over `timeout`
+    seconds (its whole process group is killed).
+    """
+    if not argv or not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
+        raise TypeError("argv must be a non-empty list of strings")
+    program = argv[0]
+    resolved = shutil.which(program) if os.sep not in program else program
+    if resolved is None or not os.path.exists(resolved):
+        raise VnplanError(f"{Path(program).name} is not installed (needed to read this file)")
+    try:
+        process = subprocess.Popen(
+            [resolved, *argv[1:]],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+            preexec_fn=_limit_memory(memory_bytes),
+            close_fds=True,
+        )
+    except FileNotFoundError as exc:
+        raise VnplanError(f"{Path(program).name} is not installed (needed to read this file)") from exc
+    except PermissionError as exc:
+        raise VnplanError(f"{Path(program).name} cannot be executed: permission denied") from exc
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise LimitExceeded(
+            f"{Path(program).name} ran longer than the {timeout:g} s limit and was stopped"
+        ) from None
+    except BaseException:  # e.g. the document time limit (SIGALRM) fired while waiting
+        _kill_group(process)
+        raise
+    # Helpers the child left behind in its group (LibreOffice's oosplash/soffice.bin) must not outlive it.
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
