@@ -1,0 +1,154 @@
+"""The auditor's checks: every rule with a real-looking positive and negative case."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from extractor.audit import check_corpus, check_document, code_parts, is_after, load_registry
+from models import Citation, Metadata, PlanDocument, Source
+
+
+def make_doc(*citations: Citation, issued: str | None = "2024-03-15", path: str = "plan.txt") -> PlanDocument:
+    text = " ".join(c.text for c in citations) or "Kế hoạch"
+    return PlanDocument(
+        pipeline_version="test",
+        id="0" * 16,
+        source=Source(path=path, format="txt", sha256="0" * 64),
+        text=text,
+        metadata=Metadata(issued_date=issued, province="Bắc Ninh"),
+        citations=list(citations),
+    )
+
+
+def cite(text: str, cid: str = "c1", **fields) -> Citation:  # noqa: ANN003
+    return Citation(id=cid, text=text, start=0, end=len(text), **fields)
+
+
+def rules(doc: PlanDocument) -> list[str]:
+    return [f.rule for f in check_document(doc, load_registry())]
+
+
+def test_code_parts_state_and_party_forms():
+    assert code_parts("91/2017/NĐ-CP") == ("state", "NĐ", "CP")
+    assert code_parts("01/CT-UBND") == ("state", "CT", "UBND")
+    assert code_parts("34-CT/TW") == ("party", "CT", "TW")
+    assert code_parts("08-QĐi/TW") == ("party", "QĐi", "TW")
+
+
+def test_type_word_against_code_type():
+    wrong = cite("Chỉ thị số 12/QĐ-UBND ngày 05/01/2024", doc_type="Chỉ thị", code="12/QĐ-UBND", date="2024-01-05")
+    right = cite("Quyết định số 12/QĐ-UBND ngày 05/01/2024", doc_type="Quyết định", code="12/QĐ-UBND",
+                 date="2024-01-05")
+    assert "type-mismatch" in rules(make_doc(wrong))
+    assert "type-mismatch" not in rules(make_doc(right))
+
+
+def test_party_quy_dinh_may_use_qd_or_qdi():
+    doc = make_doc(cite("Quy định số 08-QĐi/TW ngày 25/10/2018", doc_type="Quy định", code="08-QĐi/TW",
+                        date="2018-10-25"))
+    assert "type-mismatch" not in rules(doc)
+
+
+def test_year_in_code_against_date():
+    wrong = cite("Nghị định số 91/2017/NĐ-CP ngày 31/7/2016", doc_type="Nghị định", code="91/2017/NĐ-CP", year=2017,
+                 date="2016-07-31")
+    right = cite("Nghị định số 91/2017/NĐ-CP ngày 31/7/2017", doc_type="Nghị định", code="91/2017/NĐ-CP", year=2017,
+                 date="2017-07-31")
+    assert "year-mismatch" in rules(make_doc(wrong, issued="2019-01-01"))
+    assert "year-mismatch" not in rules(make_doc(right, issued="2019-01-01"))
+
+
+def test_impossible_date():
+    wrong = cite("Kế hoạch số 13/KH-UBND ngày 31/02/2020", doc_type="Kế hoạch", code="13/KH-UBND")
+    right = cite("Kế hoạch số 13/KH-UBND ngày 29/02/2020", doc_type="Kế hoạch", code="13/KH-UBND", date="2020-02-29")
+    assert "impossible-date" in rules(make_doc(wrong))
+    assert "impossible-date" not in rules(make_doc(right))
+    worded = cite("Chỉ thị số 02/CT-UBND ngày 30 tháng 02 năm 2021", doc_type="Chỉ thị", code="02/CT-UBND")
+    assert "impossible-date" in rules(make_doc(worded))
+
+
+def test_date_after_the_plan():
+    later = cite("Kế hoạch số 110/KH-UBND ngày 18/04/2021", doc_type="Kế hoạch", code="110/KH-UBND", date="2021-04-18")
+    earlier = cite("Kế hoạch số 110/KH-UBND ngày 18/01/2021", doc_type="Kế hoạch", code="110/KH-UBND",
+                   date="2021-01-18")
+    assert "date-after-plan" in rules(make_doc(later, issued="2021-03"))
+    assert "date-after-plan" not in rules(make_doc(earlier, issued="2021-03"))
+    # Same month as a partial plan date: not certainly after.
+    assert not is_after("2021-03-20", "2021-03")
+
+
+def test_malformed_codes():
+    party_as_state = cite("Nghị quyết số 60/NQ-TW ngày 12/4/2025", doc_type="Nghị quyết", code="60/NQ-TW",
+                          date="2025-04-12")
+    state_as_party = cite("Nghị quyết số 17-NQ/CP ngày 07/3/2019", doc_type="Nghị quyết", code="17-NQ/CP",
+                          date="2019-03-07")
+    fine = cite("Nghị quyết số 60-NQ/TW ngày 12/4/2025", doc_type="Nghị quyết", code="60-NQ/TW", date="2025-04-12")
+    assert "malformed-code" in rules(make_doc(party_as_state, issued="2025-06-01"))
+    assert "malformed-code" in rules(make_doc(state_as_party, issued="2025-06-01"))
+    assert "malformed-code" not in rules(make_doc(fine, issued="2025-06-01"))
+
+
+def test_legal_normative_without_year():
+    missing = cite("Nghị định số 91/NĐ-CP ngày 31/7/2017", doc_type="Nghị định", code="91/NĐ-CP", date="2017-07-31")
+    with_year = cite("Nghị định số 98/2023/NĐ-CP", doc_type="Nghị định", code="98/2023/NĐ-CP", year=2023)
+    assert "missing-year" in rules(make_doc(missing))
+    assert "missing-year" not in rules(make_doc(with_year))
+
+
+def test_same_code_with_different_dates_across_documents():
+    a = make_doc(cite("Chỉ thị số 01/CT-UBND ngày 21/01/2020", doc_type="Chỉ thị", code="01/CT-UBND",
+                      date="2020-01-21"), path="a.txt")
+    b = make_doc(cite("Chỉ thị số 01/CT-UBND ngày 12/01/2020", doc_type="Chỉ thị", code="01/CT-UBND",
+                      date="2020-01-12"), path="b.txt")
+    c = make_doc(cite("Chỉ thị số 01/CT-UBND ngày 21/01/2020", doc_type="Chỉ thị", code="01/CT-UBND",
+                      date="2020-01-21"), path="c.txt")
+    assert {f.rule for f in check_corpus([a, b])} == {"inconsistent-citation"}
+    assert check_corpus([a, c]) == []
+
+
+def test_registry_documents_no_longer_in_force():
+    old_decree = cite("Nghị định số 91/2017/NĐ-CP ngày 31/7/2017", doc_type="Nghị định", code="91/2017/NĐ-CP",
+                      year=2017, date="2017-07-31")
+    law_by_name = cite("Luật Thi đua, khen thưởng năm 2003", doc_type="Luật", year=2003)
+    findings = check_document(make_doc(old_decree, law_by_name, issued="2025-02-10"), load_registry())
+    not_in_force = [f for f in findings if f.rule == "not-in-force"]
+    assert len(not_in_force) == 2
+    # The packaged rows are not verified against the official text: warnings, not errors.
+    assert {f.severity for f in not_in_force} == {"warning"}
+    # Before the replacement took effect the citation is fine.
+    assert "not-in-force" not in rules(make_doc(old_decree, issued="2021-03-01"))
+
+
+def test_user_registry_verified_rows_are_errors(tmp_path):
+    registry = tmp_path / "registry.csv"
+    with registry.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["code", "doc_type", "name", "year", "title", "no_longer_in_force_from", "replaced_by",
+                         "verified", "source"])
+        writer.writerow(["13/KH-UBND", "Kế hoạch", "", "", "Kế hoạch 13", "2021-01-01", "20/KH-UBND", "yes",
+                         "Công báo"])
+    doc = make_doc(cite("Kế hoạch số 13/KH-UBND ngày 01/02/2020", doc_type="Kế hoạch", code="13/KH-UBND",
+                        date="2020-02-01"), issued="2022-01-01")
+    findings = [f for f in check_document(doc, load_registry(registry)) if f.rule == "not-in-force"]
+    assert [f.severity for f in findings] == ["error"]
+
+
+@pytest.mark.parametrize("fmt", ["--json", "--csv"])
+def test_audit_command_on_extracted_json(tmp_path, fmt):
+    doc = make_doc(cite("Chỉ thị số 12/QĐ-UBND ngày 31/02/2024", doc_type="Chỉ thị", code="12/QĐ-UBND"))
+    path = tmp_path / "plan.txt.json"
+    path.write_text(doc.model_dump_json(), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "extractor", "audit", fmt, "--strict", str(path)],
+                         capture_output=True, text=True)
+    assert out.returncode == 1, out.stderr
+    if fmt == "--json":
+        found = {f["rule"] for f in json.loads(out.stdout)}
+        assert {"type-mismatch", "impossible-date"} <= found
+        assert all({"document", "start", "quote", "rule", "severity"} <= set(f) for f in json.loads(out.stdout))
+    else:
+        assert out.stdout.splitlines()[0].startswith("document,rule,severity")
