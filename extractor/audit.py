@@ -195,28 +195,59 @@ def check_document(doc: PlanDocument, registry: list[RegistryRow]) -> list[Findi
     return findings
 
 
+def issuer_level(code: str) -> str | None:
+    """central or local, from the issuer part of a code (QH15 -> QH, NQ-HĐND17 -> HĐND); None if unknown."""
+    from extractor.resources import read_csv
+
+    parts = code_parts(code)
+    if not parts or not parts[2]:
+        return None
+    issuer_part = re.sub(r"\d+$", "", parts[2].split("-")[-1])
+    levels = {row["code"]: row["level"] for row in read_csv("issuer_codes.csv")}
+    return levels.get(issuer_part)
+
+
+def document_identity(c: Citation, plan_province: str | None) -> str | None:
+    """Which document a citation names, across plans: its code, plus the place for local issuers (every
+    province has its own 01/CT-UBND); a law cited by name: its type and year."""
+    if c.refers_to:
+        return None
+    if c.code:
+        code = c.code.replace(" ", "").upper()
+        if issuer_level(c.code) == "central":
+            return code
+        return f"{code}|{fold(c.issuer) if c.issuer else fold(plan_province)}"
+    if c.doc_type and c.year:
+        return f"{c.doc_type} {c.year}"
+    return None
+
+
 def check_corpus(docs: list[PlanDocument]) -> list[Finding]:
-    """inconsistent-citation: one code cited with different dates or issuers across the inputs."""
+    """inconsistent-citation: one document cited with different dates (or, for a national code, issuers)
+    across the inputs."""
     seen: dict[str, list[tuple[PlanDocument, Citation]]] = defaultdict(list)
     for doc in docs:
         for c in doc.citations:
-            if c.code and not c.refers_to:
-                seen[c.code.upper()].append((doc, c))
+            identity = document_identity(c, doc.metadata.province) if c.code else None
+            if identity:
+                seen[identity].append((doc, c))
     findings: list[Finding] = []
-    for code, mentions in seen.items():
+    for identity, mentions in seen.items():
+        code = identity.split("|")[0]
         for field in ("date", "issuer"):
             values = {getattr(c, field) for _, c in mentions if getattr(c, field)}
-            folded = {fold(v) for v in values}
-            if len(folded) > 1:
-                # Party numbers restart each term, so the same Party code with two dates may be two documents.
-                severity: Severity = "warning" if "/" in code and "-" in code.split("/")[0] else "error"
-                shown = "; ".join(sorted(values))
-                for doc, c in mentions:
-                    if getattr(c, field):
-                        findings.append(
-                            _finding(doc, c, "inconsistent-citation", severity,
-                                     f"{code} is cited with different {field}s across the inputs: {shown}")
-                        )
+            if len({fold(v) for v in values}) < 2:
+                continue
+            # Party numbers restart each term, so one Party code with two dates may be two documents.
+            party = code_parts(code) is not None and code_parts(code)[0] == "party"
+            severity: Severity = "warning" if party else "error"
+            shown = "; ".join(sorted(values))
+            for doc, c in mentions:
+                if getattr(c, field):
+                    findings.append(
+                        _finding(doc, c, "inconsistent-citation", severity,
+                                 f"{code} is cited with different {field}s across the inputs: {shown}")
+                    )
     return findings
 
 
