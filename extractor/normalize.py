@@ -51,9 +51,9 @@ def clean_text(text: str) -> str:
 
 
 # Old-style vs new-style tone placement in oa/oe/uy: fold "hoà" and "hòa" to one key (tone on the
-# first vowel, as the guidelines' scoring does).
+# first vowel, as the guidelines' scoring does). In "qu" the u is part of the consonant: "quà" stays.
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
-_TONE_RE = re.compile(f"([oOuU])([aAeEyY])([{_TONES}])(?![a-zA-Z\u0300-\u036f])")
+_TONE_RE = re.compile(f"(?<![qQ])([oOuU])([aAeEyY])([{_TONES}])(?![a-zA-Z\u0300-\u036f])")
 
 
 def fold_tone_placement(text: str) -> str:
