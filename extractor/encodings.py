@@ -7,6 +7,7 @@ by byte patterns in plain text and by font names in DOCX and PDF.
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 from extractor.errors import VnplanError
 
@@ -39,4 +40,5 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     converted = legacy.decode_legacy_bytes(data)
     if converted is not None:
         return converted
-    return data.decode("cp1258", errors="replace"), "cp1258"
+    # cp1258 writes tone marks as combining characters: compose them.
+    return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace")), "cp1258"
