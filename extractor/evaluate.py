@@ -378,3 +378,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     shown.add_argument("--markdown", action="store_true", help="print the summary as Markdown tables")
     parser.add_argument("--detail", action="store_true", help="list per document what was missed, extra or wrong")
     parser.set_defaults(func=cmd_eval)
+
+
+# --- figures for floors and the README ------------------------------------------------------------
+
+
+def flat_metrics(report: dict[str, Any], prefix: str = "") -> dict[str, float]:
+    """Every P/R/F1 and accuracy of every group as `<prefix><group>/<family>.<metric>` -> value."""
+    out: dict[str, float] = {}
+
+    def walk(node: Any, path: str) -> None:
+        if not isinstance(node, dict):
+            return
+        for key, value in node.items():
+            if key in ("precision", "recall", "f1", "accuracy") and isinstance(value, int | float):
+                out[f"{path}.{key}"] = float(value)
+            elif isinstance(value, dict):
+                walk(value, f"{path}.{key}" if path else key)
+
+    for group, figures in report["groups"].items():
+        for family in ("sections", "citations", "tasks", "metadata", "recipients"):
+            walk(figures.get(family, {}), f"{prefix}{group}/{family}")
+    return out
