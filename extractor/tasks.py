@@ -1,13 +1,75 @@
-"""Tasks: the plan's actionable items from tables, lists and prose.
+"""Tasks: the plan's actionable items from tables (`task_tables`), lists and prose (`task_prose`).
 
-Placeholder until the task stage lands.
+A task is kept when it has a time (quarter, month or deadline) or a responsible unit, as the gold
+guidelines define the scored tasks.
 """
 
 from __future__ import annotations
 
+import re
+
 from extractor.blocks import Layout
+from extractor.periods import has_time
+from extractor.segment import section_at
+from extractor.task_prose import find_prose_tasks
+from extractor.task_tables import find_table_tasks
 from models import Metadata, Section, Task
+
+_YEAR_RE = re.compile(r"(?<!\d)(?:năm|/)\s*((?:19|20)\d\d)(?!\d)")
+
+
+def _plan_year(layout: Layout, metadata: Metadata) -> int | None:
+    """The metadata's plan year; without one, the latest year the document's opening names (the year a
+    plan is for is written in its title, after any year of the documents it is based on)."""
+    if metadata.plan_year:
+        return metadata.plan_year
+    years = [int(y) for y in _YEAR_RE.findall(layout.text[:3000])]
+    return max(years) if years else None
 
 
 def find_tasks(layout: Layout, sections: list[Section], metadata: Metadata) -> list[Task]:
-    return []
+    plan_year = _plan_year(layout, metadata)
+    found: list[tuple[int, Task]] = []
+    for item in find_table_tasks(layout, plan_year):
+        lead, coordinating = item.units()
+        period = item.period(plan_year)
+        if not (lead or coordinating or has_time(period)):
+            continue
+        found.append(
+            (
+                item.start,
+                Task(
+                    id="",
+                    text=item.text,
+                    section=section_at(sections, item.start),
+                    origin="table",
+                    period=period,
+                    lead=lead,
+                    coordinating=coordinating,
+                    start=item.start,
+                    end=item.end,
+                ),
+            )
+        )
+    for prose in find_prose_tasks(layout, sections, plan_year):
+        found.append(
+            (
+                prose.start,
+                Task(
+                    id="",
+                    text=prose.text,
+                    section=section_at(sections, prose.start),
+                    origin=prose.origin,  # type: ignore[arg-type]
+                    period=prose.period,
+                    lead=prose.lead,
+                    coordinating=prose.coordinating,
+                    start=prose.start,
+                    end=prose.end,
+                ),
+            )
+        )
+    found.sort(key=lambda pair: pair[0])
+    tasks = [task for _, task in found]
+    for number, task in enumerate(tasks, 1):
+        task.id = f"t{number}"
+    return tasks

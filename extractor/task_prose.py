@@ -1,0 +1,275 @@
+"""Tasks from lists and prose: items under a time heading, items with their own time, items whose
+subject is a unit ("Sở Nội vụ có trách nhiệm ...", "Giao X chủ trì, phối hợp với Y ..."), and items
+under a heading that names a unit ("2- Văn phòng Sở - Cơ quan Thường trực ...").
+
+Works with or without sections: headings are recognised from their numbering here, and section titles
+(when the structure stage found them) only add to that.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractor.blocks import Layout
+from extractor.normalize import fold
+from extractor.periods import has_time, merge_periods, period_of, time_heading
+from extractor.unit_names import parse_unit_list, predicate_role
+from models import Period, Section
+
+_BULLET_RE = re.compile(r"^\s*([-+*•–—]|\d+(?:\.\d+)*[.)\-/]?|[IVXLC]+[.)\-/]|[a-zđ][.)])\s+")
+_HEADING_NUMBER_RE = re.compile(
+    r"^\s*(?:(?P<roman>[IVXLC]+)[.)\-/]|(?P<num>\d+(?:\.\d+)*)[.)\-/]?|(?P<letter>[a-zđ])[.)])\s+"
+)
+_PREAMBLE_END_RE = re.compile(r"(?:như sau|sau đây)\s*:?\s*$", re.I)
+_CLOSING_RE = re.compile(r"^\s*(?:trên đây là|nơi nhận)", re.I)
+# Headings of the parts that state aims, not assignments; items there count only with their own time.
+_PURPOSE_RE = re.compile(
+    r"^(?:(?:mục đích|yêu cầu|mục tiêu|quan điểm|căn cứ)(?:\s*(?:,|-|và)\s*)?)+$"
+    r"|^(?:đối tượng|phạm vi)(?:\s+\w+){0,2}$"
+)
+_FRONTED_RE = re.compile(
+    r"^(?:căn cứ|trên cơ sở|đối với|để|nhằm|trong|sau khi|riêng|đồng thời|ngoài ra|qu[ýí]\s+\w+|tháng\s+\d+)"
+    r"[^:;]*?,\s*",
+    re.I,
+)
+_FRONTED_NO_COMMA_RE = re.compile(r"^căn cứ\s+(?:vào\s+)?(?:kế hoạch|nội dung)[^,:;]*?\bnày\s+", re.I)
+_ASSIGN_RE = re.compile(r"^(?:giao(?:\s+cho)?|đề nghị|yêu cầu)\s+", re.I)
+_CLAUSE_BREAK_RE = re.compile(r"(?:[.;:]\s+|,\s+(?=\S))")
+_COORDINATION_RE = re.compile(r"(?<!\w)(?:phối hợp|phối kết hợp)(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+", re.I)
+_LEAD_CUES = ("có trách nhiệm", "chịu trách nhiệm", "chủ trì")
+
+
+@dataclass
+class ProseTask:
+    text: str
+    start: int
+    end: int
+    origin: str
+    period: Period
+    lead: list[str] = field(default_factory=list)
+    coordinating: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Heading:
+    level: int
+    units: list[str]
+    period: Period | None
+    purpose: bool
+
+
+def _level(line: str) -> int | None:
+    m = _HEADING_NUMBER_RE.match(line)
+    if m is None:
+        return None
+    if m["roman"]:
+        return 1
+    if m["num"]:
+        return 2 + m["num"].count(".")
+    return 6
+
+
+def _is_heading(text: str, bold: bool, is_section: bool) -> bool:
+    if is_section:
+        return True
+    body = _HEADING_NUMBER_RE.sub("", text, count=1).strip()
+    if not body or len(body) > 160:
+        return False
+    if body.endswith((".", ";")) and not body.endswith("./.") and len(body) > 60:
+        return False
+    if _level(text) == 6 and (body.endswith((".", ";")) or predicate_role_any(body) is not None):
+        # Lettered lines that are sentences or start with a verb are items ("a) Tham mưu ...").
+        return False
+    return _level(text) is not None and (bold or len(body) <= 120)
+
+
+def unit_subject(text: str) -> tuple[list[str], list[str], int] | None:
+    """Lead and coordinating units that a sentence names as its subject, and where they end.
+
+    Tries the item's start (after a fronted "Căn cứ ..., " clause or "Giao ...") and every clause start
+    that a lead cue ("có trách nhiệm", "chủ trì") follows.
+    """
+    starts = [0]
+    item_starts = {0}
+    fronted = _FRONTED_RE.match(text) or _FRONTED_NO_COMMA_RE.match(text)
+    if fronted:
+        # The fronted clause may hold commas itself: try every comma up to the first full stop.
+        stop = text.find(". ", 0)
+        limit = stop if stop != -1 else len(text)
+        commas = [m.end() for m in re.finditer(r",\s*", text[:limit])]
+        fronted_starts = sorted({fronted.end(), *[c for c in commas if c >= fronted.end()]})
+        starts = fronted_starts + starts
+        item_starts.update(fronted_starts)
+    for m in _CLAUSE_BREAK_RE.finditer(text):
+        starts.append(m.end())
+        if m.group().startswith(":"):
+            item_starts.add(m.end())
+    lead: list[str] = []
+    coordinating: list[str] = []
+    end = -1
+    for index, start in enumerate(starts):
+        assign = _ASSIGN_RE.match(text[start:])
+        pos = start + (assign.end() if assign else 0)
+        parsed = parse_unit_list(text, pos)
+        if parsed is None:
+            continue
+        units, stop = parsed
+        after = text[stop:].lstrip(" ,")
+        cue = next((c for c in _LEAD_CUES if after.lower().startswith(c)), None)
+        role = predicate_role(after.split(" ")[0] + " " + after.split(" ")[1]) if after.count(" ") else None
+        is_item_start = start in item_starts
+        if not after or not (is_item_start or cue or assign):
+            continue
+        if predicate_role_any(after) is None:
+            continue
+        names = [u.text for u in units]
+        if role == "coordinating" and lead:
+            coordinating.extend(names)
+        elif not lead:
+            lead.extend(names)
+            end = stop
+        if index == 0 or lead:
+            break
+    if not lead:
+        return None
+    return lead, coordinating, end
+
+
+def predicate_role_any(after: str) -> str | None:
+    """Role of the predicate that opens `after` (any predicate of the lexicon), else None."""
+    words = after.split()
+    for size in (3, 2, 1):
+        if len(words) >= size:
+            role = predicate_role(" ".join(words[:size]).strip(",;"))
+            if role:
+                return role
+    return None
+
+
+def coordinating_units(text: str) -> list[str]:
+    found: list[str] = []
+    for m in _COORDINATION_RE.finditer(text):
+        parsed = parse_unit_list(text, m.end())
+        if parsed:
+            found.extend(u.text for u in parsed[0])
+    return found
+
+
+def heading_units(title: str) -> list[str]:
+    """Units a heading names ("Sở Nội vụ:", "Giao Sở Nội vụ (Cơ quan Thường trực ...):")."""
+    assign = _ASSIGN_RE.match(title)
+    text = title[assign.end() :] if assign else title
+    text = text.rstrip(" :")
+    parsed = parse_unit_list(text)
+    if parsed is None:
+        return []
+    units, stop = parsed
+    rest = text[stop:].strip(" :.-–")
+    if rest:
+        return []
+    return [u.text for u in units]
+
+
+def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | None) -> list[ProseTask]:
+    section_starts = {s.start for s in sections}
+    paragraphs = [b for b in layout.blocks if b.kind == "paragraph"]
+    first_heading = next(
+        (i for i, b in enumerate(paragraphs) if b.start in section_starts or _level(b.line) == 1), None
+    )
+    stack: list[_Heading] = []
+    time_context: Period | None = None
+    tasks: list[ProseTask] = []
+    current: ProseTask | None = None
+    current_raw: list[str] = []
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None:
+            _finish(current, stack, plan_year, tasks)
+        current = None
+
+    for index, block in enumerate(paragraphs):
+        line = block.line
+        if first_heading is not None and index < first_heading:
+            continue
+        if _CLOSING_RE.match(line):
+            flush()
+            break
+        if first_heading is None and (_PREAMBLE_END_RE.search(line) or fold(line).startswith("căn cứ")):
+            continue
+        # Continuation of the item above: a line that starts in lower case.
+        if current is not None and block.label is None and not _BULLET_RE.match(line) and line[:1].islower():
+            current.text = f"{current.text} {line}"
+            current.end = block.end
+            continue
+        heading = time_heading(_strip_bullet_only(line))
+        if heading is not None:
+            period, rest_at = heading
+            stripped = _strip_bullet_only(line)
+            rest = stripped[rest_at:].strip()
+            flush()
+            offset = block.start + (len(line) - len(stripped)) + rest_at
+            if not rest or rest.endswith(":"):
+                time_context = period
+                continue
+            current = ProseTask(rest, offset, block.end, "list", merge_periods(time_context, period))
+            current_raw = [line]
+            continue
+        level = _level(line)
+        unit_title = level is not None and bool(
+            heading_units(_HEADING_NUMBER_RE.sub("", line, count=1).partition(": ")[0])
+        )
+        if level is not None and (unit_title or _is_heading(line, block.bold, block.start in section_starts)):
+            flush()
+            time_context = None
+            body = _HEADING_NUMBER_RE.sub("", line, count=1).strip()
+            title, _, run_on = body.partition(": ")
+            title = title.rstrip(":").strip()
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            purpose = bool(_PURPOSE_RE.match(fold(title))) or (bool(stack) and stack[-1].purpose)
+            stack.append(_Heading(level, heading_units(title), None, purpose))
+            if run_on.strip() and len(title) <= 100:
+                offset = block.start + line.index(run_on)
+                current = ProseTask(run_on.strip(), offset, block.end, "list", time_context or Period())
+                current_raw = [line]
+            continue
+        flush()
+        bullet = _BULLET_RE.match(line)
+        text = line[bullet.end() :] if bullet else line
+        origin = "list" if (bullet or block.label or time_context) else "paragraph"
+        current = ProseTask(
+            text.strip(), block.start + (bullet.end() if bullet else 0), block.end, origin, time_context or Period()
+        )
+        current_raw = [line]
+    flush()
+    del current_raw
+    return tasks
+
+
+def _strip_bullet_only(line: str) -> str:
+    return re.sub(r"^\s*[-+*•–]\s*", "", line)
+
+
+def _finish(task: ProseTask, stack: list[_Heading], plan_year: int | None, out: list[ProseTask]) -> None:
+    task.period = merge_periods(task.period, period_of(task.text, plan_year))
+    if stack and stack[-1].purpose:
+        if has_time(task.period):
+            out.append(task)
+        return
+    subject = unit_subject(task.text)
+    if subject is not None:
+        task.lead, coordinating, _ = subject
+        task.coordinating.extend(coordinating)
+    else:
+        for heading in reversed(stack):
+            if heading.units:
+                task.lead = list(heading.units)
+                break
+    task.coordinating.extend(u for u in coordinating_units(task.text) if u not in task.coordinating)
+    if task.lead or has_time(task.period):
+        out.append(task)
+
+
+__all__ = ["ProseTask", "coordinating_units", "find_prose_tasks", "heading_units", "unit_subject"]

@@ -1,0 +1,85 @@
+"""Time expressions -> Period (gold GUIDELINES, Tasks: deadlines, months, quarters)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.periods import merge_periods, period_of, time_heading
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "scheduled", "quarters", "months", "deadlines"),
+    [
+        # An end limit gives a deadline and no month; a glued "ngày15/11" still reads.
+        ("Bình xét các danh hiệu thi đua năm 2012 (trước ngày15/11).", 2012, False, [], [], ["2012-11-15"]),
+        ("báo cáo về Hội đồng trước ngày 15/6 và 15/12 hàng năm.", 2020, False, [], [], ["2020-06-15", "2020-12-15"]),
+        ("Thời gian hoàn thành ban hành kế hoạch chậm nhất là ngày 30/01/2026.", 2026, False, [], [], ["2026-01-30"]),
+        # A range covers its months and quarters and ends on a deadline.
+        (
+            "được thực hiện từ ngày 01/01/2022 đến 31/12/2022",
+            2022,
+            False,
+            [1, 2, 3, 4],
+            list(range(1, 13)),
+            ["2022-12-31"],
+        ),
+        ("Từ tháng 11/2025 đến tháng 4/2026", 2025, False, [4, 1, 2], [11, 12, 1, 2, 3, 4], []),
+        # Named months and quarters.
+        ("lựa chọn sáng kiến đề nghị Hội đồng sáng kiến cấp tỉnh xét duyệt (tháng 4).", 2012, False, [2], [4], []),
+        ("gửi về Liên hiệp Hội tỉnh trong Quý I năm 2020./.", 2020, False, [1], [], []),
+        ("Quý I/2027, các cơ quan, đơn vị, địa phương đánh giá kết quả", 2026, False, [1], [], []),
+        ("Ban hành trong tháng 01/2026, kiểm tra chậm nhất trong tháng 6/2026", 2026, True, [1, 2], [1, 6], []),
+        # A scheduled day (schedule table) gives its deadline and month; the year from the plan.
+        ("Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 23 tháng 1", 2026, True, [1], [1], ["2026-01-23"]),
+        ("Trước ngày 31/01 năm liền kề", 2026, True, [], [], ["2027-01-31"]),
+        # A commemorated day adds its month only.
+        ("Kỷ niệm ngày Chủ tịch Hồ Chí Minh ra lời kêu gọi thi đua ái quốc (11/6).", 2012, False, [2], [6], []),
+        ("tuyên truyền về chuyển đổi số nhân ngày Chuyển đổi số Quốc gia 10/10.", 2026, False, [4], [10], []),
+        # Not the item's time: a cited document's date, a historic range, a reporting period, recurring.
+        ("Thực hiện Quyết định số 1441/QĐ-UBND ngày 25/9/2025 của Chủ tịch UBND tỉnh", 2026, False, [], [], []),
+        ("Theo các mốc thời gian tại Quyết định số 1737/QĐ-UBND ngày 17/10/2025", 2026, True, [], [], []),
+        ("kỷ niệm 80 năm ngày Bác Hồ về nước (28/01/1941 – 28/01/2021)", 2021, False, [], [], []),
+        ("Báo cáo công tác thi đua 6 tháng đầu năm 2021", 2021, False, [], [], []),
+        ("Định kỳ phát sóng mỗi tháng 02 chuyên mục", 2026, False, [], [], []),
+    ],
+)
+def test_period_of(text, year, scheduled, quarters, months, deadlines):
+    period = period_of(text, year, scheduled=scheduled)
+    assert sorted(period.quarters) == sorted(quarters)
+    assert sorted(period.months) == sorted(months)
+    assert period.deadlines == deadlines
+
+
+def test_period_keeps_the_phrase_and_recurrence():
+    period = period_of("tổ chức đối thoại định kỳ hằng tháng với người dân trước ngày 20/6", 2026)
+    assert period.recurring == "định kỳ hằng tháng"
+    assert "trước ngày 20/6" in (period.text or "")
+    ranged = period_of("từ ngày 10/4 đến ngày 12/4/2025", 2025)
+    assert (ranged.start, ranged.end) == ("2025-04-10", "2025-04-12")
+
+
+@pytest.mark.parametrize(
+    ("line", "quarters", "months", "rest"),
+    [
+        ("* Quý II:", [2], [], ""),
+        ("* Quý IV: Thi đua phấn đấu hoàn thành xuất sắc các nhiệm vụ:", [4], [], "Thi đua phấn đấu"),
+        ("- Tháng 3 năm 2012: Xét khen thưởng thành tích cao Đợt 1", [1], [3], "Xét khen thưởng"),
+        ("Quý I", [1], [], ""),
+    ],
+)
+def test_time_heading(line, quarters, months, rest):
+    found = time_heading(line)
+    assert found is not None
+    period, at = found
+    assert period.quarters == quarters and period.months == months
+    assert line[at:].startswith(rest)
+
+
+def test_not_a_time_heading():
+    assert time_heading("Quyết định khen thưởng tháng trước") is None
+    assert time_heading("- Tổ chức tập huấn nghiệp vụ") is None
+
+
+def test_merge_periods_unions():
+    merged = merge_periods(time_heading("Quý II:")[0], period_of("(Hồ sơ trình trước ngày 20/6)", 2012))
+    assert merged.quarters == [2] and merged.deadlines == ["2012-06-20"] and merged.months == []

@@ -1,0 +1,125 @@
+"""Unit names: splitting lists into units, canonical names, kinds; collect_units over tasks."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.blocks import Block, assemble
+from extractor.unit_names import canonical_unit, parse_unit_list, split_units, unit_kind
+from extractor.units import collect_units
+from models import Metadata, Task
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("Các phòng chuyên môn và các đơn vị trực thuộc", ["Các phòng chuyên môn", "các đơn vị trực thuộc"]),
+        ("Sở Lao động - Thương binh và Xã hội", ["Sở Lao động - Thương binh và Xã hội"]),
+        ("Sở Văn hóa, Thể thao và Du lịch", ["Sở Văn hóa, Thể thao và Du lịch"]),
+        ("Hội đồng Thi đua - Khen thưởng", ["Hội đồng Thi đua - Khen thưởng"]),
+        ("Báo và Phát thanh, Truyền hình tỉnh", ["Báo và Phát thanh, Truyền hình tỉnh"]),
+        ("Sở Tư pháp; UBND các xã, phường, đặc khu", ["Sở Tư pháp", "UBND các xã", "phường", "đặc khu"]),
+        ("Sở Tư pháp, Văn phòng UBND tỉnh, Công an tỉnh", ["Sở Tư pháp", "Văn phòng UBND tỉnh", "Công an tỉnh"]),
+        ("Văn phòng Sở - Cơ quan Thường trực Hội đồng thi đua, khen thưởng Sở", ["Văn phòng Sở"]),
+        ("Sở Giáo dục và Đào tạo, Sở Y tế", ["Sở Giáo dục và Đào tạo", "Sở Y tế"]),
+        ("Theo phân công tại Quyết định số 1737/QĐ-UBND", []),
+    ],
+)
+def test_split_units(text, units):
+    assert split_units(text) == units
+
+
+@pytest.mark.parametrize(
+    ("sentence", "units", "next_words"),
+    [
+        ("Sở Nội vụ chủ trì, phối hợp với các cơ quan liên quan", ["Sở Nội vụ"], "chủ trì"),
+        (
+            "Các sở, ban, ngành và Ủy ban nhân dân các xã, phường, đặc khu căn cứ các chỉ tiêu",
+            ["Các sở", "ban", "ngành", "Ủy ban nhân dân các xã", "phường", "đặc khu"],
+            "căn cứ",
+        ),
+        (
+            "Thường trực Hội đồng Thi đua và Khen thưởng Sở thường xuyên tổ chức kiểm tra",
+            ["Thường trực Hội đồng Thi đua và Khen thưởng Sở"],
+            "thường xuyên",
+        ),
+        ("các tổ chức, đoàn thể trong việc tuyên truyền", ["các tổ chức", "đoàn thể"], "trong việc"),
+    ],
+)
+def test_parse_unit_list_stops_at_the_predicate(sentence, units, next_words):
+    parsed = parse_unit_list(sentence)
+    assert parsed is not None
+    found, end = parsed
+    assert [u.text for u in found] == units
+    assert sentence[end:].lstrip(" ,").startswith(next_words)
+
+
+@pytest.mark.parametrize("sentence", ["Tổ chức tập huấn nghiệp vụ", "Ban hành kế hoạch", "Báo cáo UBND tỉnh"])
+def test_verbs_that_look_like_heads_are_not_units(sentence):
+    assert parse_unit_list(sentence) is None
+
+
+def test_canonical_folds_variants_into_one_unit():
+    variants = [
+        "Sở LĐTB&XH",
+        "Sở Lao động – TB&XH",
+        "Sở Lao động - Thương binh và Xã hội",
+        "SỞ LAO ĐỘNG-THƯƠNG BINH VÀ XÃ HỘI",
+    ]
+    assert len({canonical_unit(v) for v in variants}) == 1
+    office = canonical_unit("Văn phòng UBND tỉnh", "Lâm Đồng")
+    assert office == canonical_unit("Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng")
+    broadcaster = canonical_unit("Báo và Phát Thanh, Truyền hình tỉnh")
+    assert broadcaster == canonical_unit("Báo và Phát thanh, Truyền hình tỉnh")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Sở Nội vụ", "department"),
+        ("Văn phòng UBND tỉnh", "office"),
+        ("Hội đồng Thi đua - Khen thưởng tỉnh", "committee"),
+        ("UBND các xã", "peoples_committee"),
+        ("phường", "locality"),
+        ("Trường Trung cấp nghề", "school"),
+        ("Hội cựu chiến binh trong ngành", "association"),
+        ("Đảng ủy khối", "party"),
+        ("các đơn vị trực thuộc", "generic"),
+        ("Lãnh đạo Sở Y tế", "department"),
+        ("Công an tỉnh", "other"),
+    ],
+)
+def test_unit_kind(name, kind):
+    assert unit_kind(name) == kind
+
+
+def test_collect_units_groups_mentions_by_canonical_name():
+    layout = assemble(
+        [
+            Block(kind="paragraph", text="- Sở LĐTB&XH chủ trì tổ chức hội nghị."),
+            Block(kind="paragraph", text="- Sở Lao động – Thương binh và Xã hội phối hợp với Văn phòng UBND tỉnh."),
+        ]
+    )
+    line1, line2 = layout.blocks
+    tasks = [
+        Task(id="t1", text="x", origin="list", lead=["Sở LĐTB&XH"], start=line1.start, end=line1.end),
+        Task(
+            id="t2",
+            text="y",
+            origin="list",
+            lead=["Sở Lao động – Thương binh và Xã hội"],
+            coordinating=["Văn phòng UBND tỉnh"],
+            start=line2.start,
+            end=line2.end,
+        ),
+    ]
+    units = collect_units(tasks, layout, Metadata(province="Cao Bằng"))
+    assert len(units) == 2
+    department = next(u for u in units if u.kind == "department")
+    assert department.name == "Sở LĐTB&XH"
+    assert [layout.text[m.start : m.end] for m in department.mentions] == [
+        "Sở LĐTB&XH",
+        "Sở Lao động – Thương binh và Xã hội",
+    ]
+    office = next(u for u in units if u.kind == "office")
+    assert office.canonical.endswith("tỉnh cao bằng")
