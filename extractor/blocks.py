@@ -22,7 +22,8 @@ class Block:
     label: str | None = None
     """Visible list label of an automatically numbered paragraph ("I.", "1.", "a)"), else None."""
     cells: list[str] | None = None
-    """Row cells in column order (a merged cell appears once, at its first column)."""
+    """Row cells on the table's grid: a merged cell appears once, at its first column, and the columns it
+    spans (or continues, when merged vertically) are empty strings, so columns line up across rows."""
     page: int | None = None
     """1-based page number, for paged formats."""
     table: int | None = None

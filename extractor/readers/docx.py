@@ -649,13 +649,17 @@ class _BodyWalker:
         return blocks
 
     def _grid(self, tbl: etree._Element) -> Iterator[list[etree._Element | None]]:
-        """Rows as lists of cells; a vertically merged continuation becomes None (shown empty)."""
+        """Rows as lists of grid cells, so that columns line up across rows: a vertically merged
+        continuation, the columns a horizontally merged cell spans after its first, and the grid columns
+        skipped before or after a row (gridBefore/gridAfter) become None (shown empty)."""
         for tr in self._rows(tbl):
-            cells: list[etree._Element | None] = []
+            cells: list[etree._Element | None] = [None] * _grid_count(tr.find(f"{W}trPr/{W}gridBefore"))
             for tc in self._cells(tr):
                 vmerge = tc.find(f"{W}tcPr/{W}vMerge")
                 continued = vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue"
                 cells.append(None if continued else tc)
+                cells.extend([None] * (_grid_count(tc.find(f"{W}tcPr/{W}gridSpan")) - 1))
+            cells.extend([None] * _grid_count(tr.find(f"{W}trPr/{W}gridAfter")))
             yield cells
 
     def _rows(self, tbl: etree._Element) -> Iterator[etree._Element]:
@@ -715,6 +719,16 @@ class _BodyWalker:
                 text = convert_run(text, font)[0]
             lines.append(clean_text(text))
         return [line for line in lines if line]
+
+
+def _grid_count(element: etree._Element | None) -> int:
+    """The w:val of a gridSpan/gridBefore/gridAfter element; 0 when absent (a missing span adds no column)."""
+    if element is None:
+        return 0
+    try:
+        return max(int(element.get(f"{W}val", "1")), 0)
+    except ValueError:
+        return 0
 
 
 def _first_font(p: etree._Element) -> str | None:
