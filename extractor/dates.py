@@ -33,13 +33,14 @@ _WORDS_RE = re.compile(
 )
 # d/m/y, d-m-y, d.m.y with a 4-digit year.
 _NUMERIC_RE = re.compile(
-    r"(?<![\d./\w])(?P<d>\d{1,2})(?P<s1>" + _SEP + r")(?P<m>\d{1,2})(?P<s2>" + _SEP + r")"
+    r"(?:(?<=ngày)|(?<=Ngày)|(?<![\d./\w]))(?P<d>\d{1,2})(?P<s1>" + _SEP + r")(?P<m>\d{1,2})(?P<s2>" + _SEP + r")"
     r"(?P<y>\d{4})(?![\d/\w])"
 )
 # "tháng 11/2025", "tháng 3-2021"
 _MONTH_YEAR_RE = re.compile(r"\bth[áa]ng\s+(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})(?![\d/\w])", re.IGNORECASE)
 # d/m without a year: only after "ngày" or right after another date in a list/range.
-_DAY_MONTH_RE = re.compile(r"(?<![\d./\w])(?P<d>\d{1,2})\s*[/\-.]\s*(?P<m>\d{1,2})(?![\d\w]|\s*[/\-.]\s*\d)")
+# "ngày15/11": a date glued to "ngày" by a missing space is still a date; other letters before digits are codes.
+_DAY_MONTH_RE = re.compile(r"(?:(?<=ngày)|(?<=Ngày)|(?<![\d./\w]))(?P<d>\d{1,2})\s*[/\-.]\s*(?P<m>\d{1,2})(?![\d\w]|\s*[/\-.]\s*\d)")
 _NGAY_BEFORE_RE = re.compile(r"\bng[àa]y\s*$", re.IGNORECASE)
 _LIST_LINK_RE = re.compile(r"^\s*(?:,|;|và|hoặc|đến|tới|-|–|—)\s*(?:hết\s+)?(?:ngày\s*)?$", re.IGNORECASE)
 

@@ -73,3 +73,9 @@ def test_bare_fraction_is_not_a_day():
 def test_month_range():
     matches = find_dates("Từ tháng 11/2025 đến tháng 4/2026")
     assert [(m.iso, m.precision) for m in matches] == [("2025-11", "month"), ("2026-04", "month")]
+
+
+def test_date_glued_to_ngay_by_a_missing_space():
+    assert parse_date("trước ngày15/11", default_year=2021) == "2021-11-15"
+    assert parse_date("ban hành ngày15/11/2020") == "2020-11-15"
+    assert find_dates("Kế hoạch KH15/11") == []
