@@ -1,18 +1,296 @@
 """Sections: the heading hierarchy (I., 1., 1.1., a), Phần/Chương/Mục/Điều) with offsets.
 
-Placeholder until the structure stage lands.
+Only the body is segmented: the header block, the title block and the closing (recipients and
+signature) are not sections (see extractor.header). A numbered line is a heading when it reads as a
+title: short, not a full sentence ending in '.' or ';' (those are numbered items), or a short title
+running into body text after a colon. Where the reader saw formatting, a bold numbered line is a
+heading and a long plain one is an item. Levels follow the order in which the document uses the
+numbering styles, with "Phần/Chương/Mục/Điều" above Roman numerals and Roman numerals at the top of
+the rest (reference §4.2).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from dataclasses import dataclass
 
 from extractor.blocks import Layout
+from extractor.header import Line, find_frame, lines_of
+from extractor.normalize import DASHES
 from models import Section
+
+_ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{0,3})"
+_SEP = f"[.){DASHES}/:-]"
+_NAMED_RE = re.compile(
+    r"^(?P<word>Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\s+(?P<num>[IVXLC]+|\d+)\b\s*[.:"
+    + DASHES
+    + r"-]?\s*(?P<title>.*)$"
+)
+_ROMAN_RE = re.compile(rf"^(?P<num>{_ROMAN})\s*{_SEP}\s*(?P<title>\S.*)$")
+_DOTTED_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?(?:\s*[)" + DASHES + r"-])?\s+(?P<title>\S.*)$")
+_ARABIC_RE = re.compile(rf"^(?P<num>\d{{1,2}})\s*(?:[.){DASHES}-]|/(?=\s))\s*(?P<title>\S.*)$")
+_LETTER_RE = re.compile(r"^(?P<num>[a-zđ])\s*[).]\s*(?P<title>\S.*)$")
+_UPPER_LETTER_RE = re.compile(r"^(?P<num>[A-ZĐ])\s*[.)]\s+(?P<title>\S.*)$")
+_MARKUP_RE = re.compile(r"\*{1,3}|_{2,}")
+_NAMED_ORDER = {"phần": 0, "chương": 1, "mục": 2, "điều": 3}
+
+# Word counts that separate titles from numbered sentences (gold titles run up to ~25 words).
+_MAX_TITLE_WORDS = 30
+_MAX_COLON_TITLE_WORDS = 14
+_MAX_SENTENCE_TITLE_WORDS = 10
+# A bold line in a document that sets its headings bold may be a long title.
+_MAX_BOLD_TITLE_WORDS = 60
+
+
+@dataclass(slots=True)
+class Heading:
+    line: Line
+    style: str
+    number: str
+    title: str
+
+
+def parse_heading_number(text: str) -> tuple[str, str, str] | None:
+    """(style, number, rest) of a line that starts like a heading, else None."""
+    text = _MARKUP_RE.sub("", text).strip()
+    match = _NAMED_RE.match(text)
+    if match:
+        return match.group("word").lower(), match.group("num"), match.group("title")
+    match = _ROMAN_RE.match(text)
+    if match and match.group("num"):
+        return "roman", match.group("num"), match.group("title")
+    match = _DOTTED_RE.match(text)
+    if match:
+        return f"dotted{match.group('num').count('.') + 1}", match.group("num"), match.group("title")
+    match = _ARABIC_RE.match(text)
+    if match and not re.match(r"^\d", match.group("title")):
+        return "arabic", match.group("num"), match.group("title")
+    match = _LETTER_RE.match(text)
+    if match:
+        return "letter", match.group("num"), match.group("title")
+    match = _UPPER_LETTER_RE.match(text)
+    if match:
+        return "upper", match.group("num"), match.group("title")
+    return None
+
+
+def classify(rest: str, bold: bool, uses_bold: bool) -> tuple[str, str | None]:
+    """(verdict, title) of a numbered line. Verdicts: "title" (reads as a heading), "weak" (a short
+    line ending in '.'), "runon" (a short title running into text after a colon), "item" (a sentence)."""
+    rest = " ".join(_MARKUP_RE.sub("", rest).split()).strip()
+    if not rest or rest[:1] in "-+*•":
+        return "item", None
+    words = len(rest.split())
+    colon = _title_colon(rest)
+    if colon is not None:
+        head = rest[:colon].strip().rstrip(" .")
+        tail = rest[colon + 1 :].strip()
+        if head and not tail and len(head.split()) <= _MAX_TITLE_WORDS:
+            return "title", head
+        if head and len(head.split()) <= _MAX_COLON_TITLE_WORDS:
+            return ("title" if uses_bold and bold else "runon"), head
+        return "item", None
+    limit = _MAX_BOLD_TITLE_WORDS if uses_bold and bold else _MAX_TITLE_WORDS
+    if words > limit or rest.endswith((";", ",")):
+        return "item", None
+    if uses_bold and not bold and words > _MAX_SENTENCE_TITLE_WORDS:
+        return "item", None
+    if rest.endswith(".") and not rest.endswith("..."):
+        if words > _MAX_SENTENCE_TITLE_WORDS:
+            # A long sentence is an item; set in bold it may still be a heading among titled siblings.
+            return ("weak" if bold else "item"), rest.rstrip(" .")
+        return ("title" if bold else "weak"), rest.rstrip(" .")
+    if _has_inner_sentence(rest) and not bold:
+        return "item", None
+    return "title", rest
+
+
+def _title_colon(text: str) -> int | None:
+    """Index of the colon ending a title ('Thành tích đột xuất: Hồ sơ ...'), outside quotes/brackets."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in '(“"[':
+            depth += 1
+        elif ch in ")”]" and depth:
+            depth -= 1
+        elif ch == ":" and depth == 0:
+            return i
+    return None
+
+
+def _has_inner_sentence(text: str) -> bool:
+    """'... năm 2022. Tổ chức ...': a full stop followed by a new sentence."""
+    return bool(re.search(r"[a-zà-ỹđ0-9)]\.\s+[A-ZÀ-ỸĐ]", text))
+
+
+@dataclass(slots=True)
+class _Candidate:
+    line: Line
+    style: str
+    number: str
+    verdict: str
+    title: str | None
 
 
 def find_sections(layout: Layout) -> list[Section]:
-    return []
+    frame = find_frame(lines_of(layout.blocks, layout.text))
+    body_lines = frame.lines[frame.body_start : frame.closing_start]
+    body_end = frame.offset(frame.closing_start) if frame.closing_start < len(frame.lines) else len(layout.text)
+    full_width = _full_line_width(body_lines)
+    parsed = []
+    for k, line in enumerate(body_lines):
+        if line.block.kind != "paragraph" or line.region:
+            continue
+        text, last = line.text, k
+        if _BARE_NUMBER_RE.match(text) and k + 1 < len(body_lines) and not body_lines[k + 1].block.label:
+            last = k + 1
+            text = f"{text.strip()} {body_lines[last].text.strip()}"  # "I." alone, its title on the next line
+        found = parse_heading_number(text)
+        if not found:
+            continue
+        style, number, rest = found
+        if style == "arabic" and _CODE_START_RE.match(rest):
+            continue  # "34-CT/TW ngày ..." at the start of a wrapped line is a citation, not a heading
+        rest = _with_continuation(rest, body_lines[last], body_lines[last + 1 : last + 8], full_width)
+        if style in _NAMED_ORDER and not rest.strip() and k + 1 < len(body_lines):
+            # "Phần I" on its own line, its title on the next ("ĐÁNH GIÁ KẾT QUẢ NĂM 2023")
+            following = body_lines[k + 1]
+            if following.block.kind == "paragraph" and not parse_heading_number(following.text):
+                rest = following.text
+        parsed.append((line, style, number, rest))
+    bold = sum(1 for p in parsed if p[0].block.bold)
+    uses_bold = 0 < bold < len(parsed)  # formatting tells headings from items only where it varies
+    candidates = []
+    for line, style, number, rest in parsed:
+        verdict, title = classify(rest, line.block.bold, uses_bold)
+        if style in _NAMED_ORDER and not title:
+            verdict = "item"
+        candidates.append(_Candidate(line, style, number.rstrip(".)"), verdict, title))
+    ranks = _ranks([c.style for c in candidates])
+    for k, candidate in enumerate(candidates[:-1]):
+        # "1. <long title>" followed by "1.1." is a heading, however long: it has numbered children.
+        following = candidates[k + 1]
+        if (
+            candidate.verdict == "item"
+            and following.number.startswith(candidate.number + ".")
+            and (following.style.startswith("dotted"))
+        ):
+            rest = parse_heading_number(candidate.line.text)
+            candidate.verdict = "title"
+            candidate.title = " ".join(_MARKUP_RE.sub("", rest[2] if rest else "").split()).rstrip(" .:")
+    headings = [
+        Heading(c.line, c.style, c.number, c.title or "")
+        for k, c in enumerate(candidates)
+        if c.verdict == "title" or (c.verdict in {"weak", "runon"} and _sibling_is_title(candidates, k, ranks))
+    ]
+    return _build(headings, _ranks([h.style for h in headings]), body_end)
+
+
+_BARE_NUMBER_RE = re.compile(r"^\s*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.)]\s*$")
+_CODE_START_RE = re.compile(r"^[A-ZĐ][A-Za-zĐđ]{0,5}/")
+
+
+def _full_line_width(lines: list[Line]) -> int | None:
+    """Width of a full line when the text is hard-wrapped (a text or PDF layer that breaks paragraphs
+    into lines, seen from many lines starting in lower case); None for text with real paragraphs."""
+    texts = [line.text.strip() for line in lines if line.block.kind == "paragraph" and line.text.strip()]
+    if len(texts) < 10 or sum(1 for t in texts if t[:1].islower()) < 0.15 * len(texts):
+        return None
+    lengths = sorted(len(t) for t in texts)
+    return lengths[int(0.9 * (len(lengths) - 1))]
+
+
+def _with_continuation(rest: str, line: Line, following: list[Line], full_width: int | None) -> str:
+    """Read a numbered line as the whole sentence it starts when the text wraps it onto the next lines:
+    a continuation in lower case, or (in hard-wrapped text) whatever follows a full-width line."""
+    if rest.rstrip().endswith((":", ".", ";")):
+        return rest
+    parts = [rest]
+    current = line.text.strip()
+    for nxt in following:
+        text = nxt.text.strip()
+        if nxt.block.kind != "paragraph" or nxt.region or nxt.block.label or not text:
+            break
+        if parse_heading_number(text) or text[:1] in "-+*•":
+            break  # the next numbered line or bullet
+        full = full_width is not None and len(current) >= 0.8 * full_width
+        if not (text[:1].islower() or full):
+            break
+        parts.append(text)
+        current = text
+        if text.endswith((".", ";", ":")):
+            break
+    return " ".join(parts)
+
+
+def _sibling_is_title(candidates: list[_Candidate], k: int, ranks: dict[str, int]) -> bool:
+    """A short sentence or a run-on line is a heading when its siblings (same style, no higher-ranked
+    line between) include a plain title: "3.1. Thủ tục: Theo quy định ..." beside "3.2. Hồ sơ gồm:"."""
+    style = candidates[k].style
+    rank = ranks[style]
+    for step in (-1, 1):
+        j = k + step
+        while 0 <= j < len(candidates) and ranks[candidates[j].style] >= rank:
+            if candidates[j].style == style and candidates[j].verdict == "title":
+                return True
+            j += step
+    return False
+
+
+def _ranks(styles: list[str]) -> dict[str, int]:
+    """Rank of each numbering style: Phần/Chương/Mục/Điều, then Roman numerals (after capital letters
+    that come before them), then the others in order of first use; a dotted number right below the
+    plain number it extends (1 > 1.1 > 1.1.1)."""
+    order: list[str] = []
+    for style in styles:
+        if style not in order:
+            order.append(style)
+    named = sorted((s for s in order if s in _NAMED_ORDER), key=_NAMED_ORDER.__getitem__)
+    rest = [s for s in order if s not in _NAMED_ORDER]
+    if "roman" in rest:
+        upper_first = "upper" in rest and rest.index("upper") < rest.index("roman")
+        rest.remove("roman")
+        if upper_first:
+            rest.remove("upper")
+            rest = ["upper", "roman", *rest]
+        else:
+            rest = ["roman", *rest]
+    dotted = sorted((s for s in rest if s.startswith("dotted")), key=lambda s: int(s[6:]))
+    if dotted and "arabic" in rest:
+        base = [s for s in rest if not s.startswith("dotted")]
+        at = base.index("arabic") + 1
+        rest = base[:at] + dotted + base[at:]
+    return {style: i + 1 for i, style in enumerate(named + rest)}
+
+
+def _build(headings: list[Heading], ranks: dict[str, int], body_end: int) -> list[Section]:
+    """Nest headings by rank; a section's level is its depth (a letter under "3." and a "3.1" under it
+    are both level 3)."""
+    sections: list[Section] = []
+    stack: list[tuple[int, Section]] = []
+    for heading in headings:
+        rank = ranks[heading.style]
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        section = Section(
+            id=f"s{len(sections) + 1}",
+            parent=stack[-1][1].id if stack else None,
+            number=heading.number,
+            title=heading.title,
+            level=len(stack) + 1,
+            start=heading.line.block.start,
+            end=body_end,
+        )
+        sections.append(section)
+        stack.append((rank, section))
+    # A section ends where the next section of the same or a higher level starts.
+    for k, section in enumerate(sections):
+        for later in sections[k + 1 :]:
+            if later.level <= section.level:
+                section.end = later.start
+                break
+    return sections
 
 
 def section_at(sections: list[Section], offset: int) -> str | None:

@@ -1,0 +1,166 @@
+"""Issuer names: the verbatim header line turned into the body's usual name.
+
+`normalize_issuer("UBND TỈNH LÂM ĐỒNG")` -> "Ủy ban nhân dân tỉnh Lâm Đồng". Three steps:
+1. spacing and dashes folded, glued abbreviations split ("UBNDTỈNH" -> "UBND TỈNH");
+2. abbreviations expanded from `data/abbreviations.csv`;
+3. an upper-case name gets its usual capitalisation back, by the rules of Nghị định 30/2020/NĐ-CP
+   Phụ lục II for agency names: the agency-type phrase keeps its canonical form ("Ủy ban nhân dân",
+   "Sở", "Ban Chỉ đạo"); each word group naming a field after it starts with a capital ("Lao động -
+   Thương binh và Xã hội"); function words stay lower case; an administrative-unit word (tỉnh, huyện, xã,
+   ...) is lower case and the place name after it gets a capital on every syllable; proper names
+   ("Việt Nam", "Trung ương", "Nhà nước") keep their form. The word lists are in
+   `data/issuer_words.csv`. A name written in mixed case is kept as written (only steps 1-2 apply).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from extractor.normalize import DASHES, clean_text
+from extractor.resources import load_abbreviations, read_csv
+
+_DASH_RE = re.compile(f"\\s*[{DASHES}-]\\s*")
+_MARKUP = re.compile(r"[*_]{1,3}")
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, list[str]]:
+    kinds: dict[str, list[str]] = {}
+    for row in read_csv("issuer_words.csv"):
+        kinds.setdefault(row["kind"], []).append(row["phrase"])
+    return kinds
+
+
+@lru_cache(maxsize=1)
+def _phrase_table() -> list[tuple[tuple[str, ...], str, str]]:
+    """(lower-case syllables, canonical form, kind), longest first."""
+    table = []
+    for kind, phrases in _words().items():
+        for phrase in phrases:
+            table.append((tuple(phrase.lower().split()), phrase, kind))
+    table.sort(key=lambda item: len(item[0]), reverse=True)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_regex() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {abbr.upper(): expansion for abbr, expansion in load_abbreviations().items()}
+    alternatives = sorted(table, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w&])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w&])", re.I)
+    return pattern, table
+
+
+def _split_glued(text: str) -> str:
+    """'UBNDTỈNH' -> 'UBND TỈNH': an abbreviation glued to a unit word or another abbreviation."""
+    _, table = _abbreviation_regex()
+    units = {u.upper() for u in _words().get("unit", []) if " " not in u}
+    out = []
+    for token in text.split():
+        upper = token.upper()
+        if token.isupper() and upper not in table:
+            for abbr in sorted(table, key=len, reverse=True):
+                rest = upper[len(abbr) :]
+                if upper.startswith(abbr) and (rest in units or rest in table):
+                    token = f"{token[: len(abbr)]} {token[len(abbr) :]}"
+                    break
+        out.append(token)
+    return " ".join(out)
+
+
+def fold_spacing(text: str) -> str:
+    """Markup dropped, dashes to ' - ', spaces folded, trailing punctuation removed."""
+    text = _MARKUP.sub(" ", clean_text(text))
+    text = _DASH_RE.sub(" - ", text)
+    return " ".join(text.split()).strip(" .,;:")
+
+
+def expand(text: str) -> str:
+    pattern, table = _abbreviation_regex()
+    return pattern.sub(lambda m: table[m.group(1).upper()], text)
+
+
+def is_upper_name(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _capitalize(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
+def recapitalize(text: str) -> str:
+    """Usual capitalisation of an agency name written in capitals (see the module docstring)."""
+    from extractor import provinces
+
+    tokens = text.replace(",", " , ").split()
+    lower = [t.lower() for t in tokens]
+    out: list[str] = []
+    group_start = True  # the next word opens a word group (capital initial)
+    place = False  # inside a place name (capital on every syllable)
+    i = 0
+    while i < len(tokens):
+        token = lower[i]
+        if token in {"-", ",", "&"}:
+            out.append(token)
+            group_start = not place
+            i += 1
+            continue
+        if place:
+            out.append(_capitalize(tokens[i]))
+            i += 1
+            continue
+        matched = _match_phrase(lower, i, at_start=not out)
+        if matched:
+            length, canonical, kind = matched
+            previous = lower[i - 1] if i else ""
+            if kind == "unit" and previous in {"và", "-", ","}:
+                matched = None  # "và XÃ HỘI": a field word, not the unit "xã"
+            elif kind == "function":
+                out.append(canonical)
+                i += length
+                # "và", "về" open a new group ("Tài nguyên và Môi trường"); others pass the state on.
+                group_start = group_start or canonical in {"và", "về"}
+                continue
+            else:
+                out.append(canonical)
+                i += length
+                if kind == "unit":
+                    place = True
+                group_start = kind == "agency"
+                continue
+        tail = " ".join(tokens[i:])
+        province = provinces.lookup(tail) if i else None
+        if province is not None:
+            out.append(province.name)
+            break
+        out.append(_capitalize(tokens[i]) if group_start else tokens[i].lower())
+        group_start = False
+        i += 1
+    return " ".join(out).replace(" , ", ", ")
+
+
+def _match_phrase(lower: list[str], i: int, at_start: bool) -> tuple[int, str, str] | None:
+    for words, canonical, kind in _phrase_table():
+        n = len(words)
+        if tuple(lower[i : i + n]) != words:
+            continue
+        if kind == "agency" and n == 1 and not at_start:
+            continue  # "Phòng", "Vụ", "Hội" start a name; inside one they are ordinary words
+        return n, canonical, kind
+    return None
+
+
+def normalize_issuer(raw: str | None) -> str | None:
+    """The usual written form of an issuer name from a header line or the body."""
+    if not raw:
+        return None
+    text = _split_glued(" ".join(_MARKUP.sub(" ", clean_text(raw)).split()))
+    upper = is_upper_name(text)
+    text = fold_spacing(expand(text))
+    text = recapitalize(text) if upper else text
+    text = text[:1].upper() + text[1:]
+    return " ".join(text.split()) or None
+
+
+__all__ = ["expand", "fold_spacing", "is_upper_name", "normalize_issuer", "recapitalize"]

@@ -1,0 +1,226 @@
+"""Metadata: header block, title, place and date, issuer names, province, signer and recipients."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+
+import pytest
+from rapidfuzz import fuzz
+
+from extractor import extract, provinces
+from extractor.blocks import Block, assemble
+from extractor.issuers import normalize_issuer
+from extractor.metadata import extract_metadata, iso_date, plan_year
+from extractor.normalize import fold
+from extractor.readers.text import blocks_from_text
+from tests.conftest import CORPUS, GOLD, REAL_GOLD, need
+
+SEED_GOLD = sorted(GOLD.glob("*.gold.json"))
+SIMILAR_FIELDS = {"issuer", "parent_issuer", "title"}
+
+
+def _meta_of(text: str):
+    layout = assemble(blocks_from_text(text))
+    return extract_metadata(layout, [])
+
+
+def _output_fields(doc) -> dict:
+    m = doc.metadata
+    fields = m.model_dump()
+    fields["signer_title"] = m.signer.title
+    fields["signer_name"] = m.signer.name
+    return fields
+
+
+def _bracketless(text: str) -> str:
+    return re.sub(r"\([^)]*\)", "", text)
+
+
+def _assert_matches_gold(doc, gold: dict) -> None:
+    out = _output_fields(doc)
+    for field, expected in gold["metadata"].items():
+        got = out[field]
+        if expected is None:
+            assert got is None, field
+        elif field in SIMILAR_FIELDS:
+            assert got is not None and fuzz.token_sort_ratio(fold(expected), fold(got)) >= 90, (field, got)
+        else:
+            assert fold(str(got)) == fold(str(expected)), (field, got, expected)
+    expected_recipients = [fold(_bracketless(r)) for r in gold["recipients"]]
+    got_recipients = [fold(_bracketless(r)) for r in doc.recipients]
+    assert got_recipients == expected_recipients
+
+
+@pytest.mark.parametrize("gold_path", SEED_GOLD, ids=lambda p: p.name.split(".")[0])
+def test_seed_metadata_matches_gold(gold_path):
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    _assert_matches_gold(extract(CORPUS / gold["document"]), gold)
+
+
+@pytest.mark.parametrize("gold_path", sorted(REAL_GOLD.glob("*.gold.json")), ids=lambda p: p.name.split(".")[0])
+def test_real_docx_metadata_matches_gold(gold_path, real_dir):
+    need(importlib.util.find_spec("extractor.readers.docx") is not None, "DOCX reader not present")
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    _assert_matches_gold(extract(real_dir / gold["document"]), gold)
+
+
+# --- invented documents (not in the seeds) -------------------------------------------------------------
+
+PARTY_PLAN = """\
+ĐẢNG BỘ TỈNH NGHỆ AN
+HUYỆN ỦY NAM ĐÀN
+*
+ĐẢNG CỘNG SẢN VIỆT NAM
+Số 142-KH/HU
+Nam Đàn, ngày 05 tháng 6 năm 2019
+KẾ HOẠCH
+tổ chức Hội nghị học tập, quán triệt Nghị quyết
+giai đoạn 2019 - 2021
+I. MỤC ĐÍCH, YÊU CẦU
+Nội dung.
+Nơi nhận:
+- Ban Thường vụ Tỉnh ủy (b/c);
+- Các chi, đảng bộ trực thuộc;
+- Lưu: VP.
+T/M BAN THƯỜNG VỤ
+BÍ THƯ
+Nguyễn Văn Hòa
+"""
+
+
+def test_party_header_number_and_signer():
+    meta, recipients, _ = _meta_of(PARTY_PLAN)
+    assert (meta.number, meta.symbol, meta.code) == ("142", "KH/HU", "142-KH/HU")
+    assert meta.issued_date == "2019-06-05"
+    assert meta.place == "Nam Đàn"
+    assert meta.parent_issuer_raw == "ĐẢNG BỘ TỈNH NGHỆ AN"
+    assert meta.issuer_raw == "HUYỆN ỦY NAM ĐÀN"
+    assert meta.province == "Nghệ An"
+    assert meta.title == "tổ chức Hội nghị học tập, quán triệt Nghị quyết giai đoạn 2019 - 2021"
+    assert meta.plan_year == 2019
+    assert meta.signer.on_behalf == "T/M BAN THƯỜNG VỤ"
+    assert (meta.signer.title, meta.signer.name) == ("BÍ THƯ", "Nguyễn Văn Hòa")
+    assert recipients == ["Ban Thường vụ Tỉnh ủy (b/c)", "Các chi, đảng bộ trực thuộc"]
+
+
+# Columns merged line by line, as a PDF text layer gives them.
+MERGED_COLUMNS = """\
+UBND TỈNH QUẢNG NAM CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG Độc lập - Tự do - Hạnh phúc
+Số: 215 /KH-STNMT Tam Kỳ, ngày 03 tháng 3 năm 2023
+KẾ HOẠCH
+Hưởng ứng Ngày Nước thế giới năm 2023
+Nội dung kế hoạch./.
+Nơi nhận: KT. GIÁM ĐỐC
+- UBND tỉnh (b/c); PHÓ GIÁM ĐỐC
+- Lưu: VT, CCBVMT.
+Trần Thị Mai Anh
+"""
+
+
+def test_header_columns_merged_on_one_line():
+    meta, recipients, _ = _meta_of(MERGED_COLUMNS)
+    assert meta.parent_issuer == "Ủy ban nhân dân tỉnh Quảng Nam"
+    assert meta.issuer == "Sở Tài nguyên và Môi trường"
+    assert (meta.number, meta.symbol) == ("215", "KH-STNMT")
+    assert (meta.place, meta.issued_date) == ("Tam Kỳ", "2023-03-03")
+    assert meta.province == "Quảng Nam" and meta.province_2025 == "Đà Nẵng"
+    assert meta.signer.on_behalf == "KT. GIÁM ĐỐC"
+    assert meta.signer.title == "PHÓ GIÁM ĐỐC"
+    assert meta.signer.name == "Trần Thị Mai Anh"
+    assert recipients == ["UBND tỉnh (b/c)"]
+
+
+def test_regions_in_reverse_order_and_wrapped_issuer():
+    blocks = [
+        Block(kind="paragraph", text="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", region="header-right"),
+        Block(kind="paragraph", text="Độc lập - Tự do - Hạnh phúc", region="header-right"),
+        Block(kind="paragraph", text="Bảo Lộc, ngày 14 tháng 8 năm 2018", region="header-right"),
+        Block(kind="paragraph", text="ỦY BAN NHÂN DÂN", region="header-left"),
+        Block(kind="paragraph", text="THÀNH PHỐ BẢO LỘC", region="header-left"),
+        Block(kind="paragraph", text="Số: 98/KH-UBND", region="header-left"),
+        Block(kind="paragraph", text="KẾ HOẠCH", align="center", bold=True),
+        Block(kind="paragraph", text="Phát triển du lịch năm 2019", align="center", bold=True),
+        Block(kind="paragraph", text="Căn cứ tình hình thực tế của địa phương, thành phố Bảo Lộc ban hành."),
+        Block(kind="paragraph", text="PHÓ CHỦ TỊCH", region="footer-right"),
+        Block(kind="paragraph", text="KT. CHỦ TỊCH", region="footer-right"),
+        Block(kind="paragraph", text="Lê Thị Hồng", region="footer-right"),
+        Block(kind="paragraph", text="Nơi nhận:", region="footer-left"),
+        Block(kind="paragraph", text="- Sở Văn hóa, Thể thao và Du lịch;", region="footer-left"),
+    ]
+    meta, recipients, _ = extract_metadata(assemble(blocks), [])
+    assert meta.issuer == "Ủy ban nhân dân thành phố Bảo Lộc"
+    assert meta.parent_issuer is None
+    assert meta.place == "Bảo Lộc" and meta.issued_date == "2018-08-14"
+    assert meta.plan_year == 2019
+    assert meta.title == "Phát triển du lịch năm 2019"
+    assert meta.signer.title == "PHÓ CHỦ TỊCH" and meta.signer.name == "Lê Thị Hồng"
+    assert recipients == ["Sở Văn hóa, Thể thao và Du lịch"]
+
+
+def test_headerless_web_copy_takes_issuer_and_province_from_the_body():
+    text = (
+        "KẾ HOẠCH\nThực hiện công tác dân vận năm 2022\n"
+        "Căn cứ Chỉ thị số 05/CT-UBND của UBND tỉnh Thái Bình;\n"
+        "Sở Giáo dục và Đào tạo xây dựng kế hoạch thực hiện như sau:\nI. MỤC ĐÍCH\n"
+    )
+    meta, _, _ = _meta_of(text)
+    assert meta.issuer == "Sở Giáo dục và Đào tạo"
+    assert meta.parent_issuer is None
+    assert meta.province == "Thái Bình" and meta.province_2025 == "Hưng Yên"
+    assert meta.issued_date is None and meta.plan_year == 2022
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG TỈNH QUẢNG NAM", "Sở Tài nguyên và Môi trường tỉnh Quảng Nam"),
+        ("UBND HUYỆN BẢO THẮNG", "Ủy ban nhân dân huyện Bảo Thắng"),
+        ("BỘ GIÁO DỤC VÀ ĐÀO TẠO", "Bộ Giáo dục và Đào tạo"),
+        ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("PHÒNG LĐ-TB&XH HUYỆN BẢO LÂM", "Phòng Lao động - Thương binh và Xã hội huyện Bảo Lâm"),
+        ("ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM TỈNH BÌNH DƯƠNG", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Bình Dương"),
+        ("SỞ NN&PTNT TỈNH HÀ TĨNH", "Sở Nông nghiệp và Phát triển nông thôn tỉnh Hà Tĩnh"),
+        ("BAN CHỈ ĐẠO TRUNG ƯƠNG VỀ PHÒNG CHỐNG THAM NHŨNG", "Ban Chỉ đạo Trung ương về Phòng chống tham nhũng"),
+        ("ĐÀI PHÁT THANH VÀ TRUYỀN HÌNH BÀ RỊA – VŨNG TÀU", "Đài Phát thanh và Truyền hình Bà Rịa - Vũng Tàu"),
+        ("UBNDXÃ TÂN LẬP", "Ủy ban nhân dân xã Tân Lập"),
+        ("KHO BẠC NHÀ NƯỚC ĐÀ NẴNG", "Kho bạc Nhà nước Đà Nẵng"),
+        ("Sở Y tế tỉnh Cà Mau", "Sở Y tế tỉnh Cà Mau"),  # mixed case is kept as written
+        ("Sở Lao động – TB&XH", "Sở Lao động - Thương binh và Xã hội"),
+    ],
+)
+def test_issuer_names_get_their_usual_form(raw, expected):
+    assert normalize_issuer(raw) == expected
+
+
+def test_iso_dates_are_partial_where_blank():
+    assert iso_date("2021", "3", None) == "2021-03"
+    assert iso_date("2026", None, None) == "2026"
+    assert iso_date("2011", "12", "26") == "2011-12-26"
+    assert iso_date("2020", "13", "01") == "2020"
+
+
+@pytest.mark.parametrize(
+    ("title", "issued", "expected"),
+    [
+        ("Công tác thi đua khen thưởng năm 2012", "2011-12-26", 2012),
+        ("Cải cách hành chính giai đoạn 2026 – 2030", "2026-03", 2026),
+        ("Phòng, chống ma túy đến năm 2030", "2025-10", 2025),
+        ("Tổ chức Hội nghị tổng kết", "2024-01-05", 2024),
+        (None, None, None),
+    ],
+)
+def test_plan_year(title, issued, expected):
+    assert plan_year(title, issued) == expected
+
+
+def test_provinces_old_names_and_the_2025_units():
+    assert provinces.lookup("TỈNH BÀ RỊA – VŨNG TÀU").name == "Bà Rịa - Vũng Tàu"
+    assert provinces.province_2025(provinces.lookup("Bình Thuận")) == "Lâm Đồng"
+    assert provinces.province_2025(provinces.lookup("Hậu Giang")) == "Cần Thơ"
+    assert provinces.lookup("Thanh Hoá").name == "Thanh Hóa"
+    assert provinces.lookup("Thừa Thiên Huế").name == "Huế"
+    found = provinces.mentions("Đại hội Thi đua yêu nước tỉnh Kon Tum và Quảng Ngãi")
+    assert [(m.province.name, m.with_unit) for m in found] == [("Kon Tum", True), ("Quảng Ngãi", False)]

@@ -1,0 +1,151 @@
+"""Sections: heading tree, levels, titles, offsets; numbered items are not headings."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+from rapidfuzz import fuzz
+
+from extractor import extract
+from extractor.blocks import Block, assemble
+from extractor.normalize import fold
+from extractor.readers.text import blocks_from_text
+from extractor.segment import find_sections, section_at
+from tests.conftest import CORPUS, GOLD, REAL_GOLD, need
+
+
+def _sections_of(text: str):
+    layout = assemble(blocks_from_text(text))
+    return layout, find_sections(layout)
+
+
+def _assert_sections_match_gold(sections, gold: dict) -> None:
+    expected = gold["sections"]
+    assert len(sections) == len(expected)
+    for got, want in zip(sections, expected, strict=True):
+        assert got.number == want["number"]
+        assert fuzz.ratio(fold(got.title), fold(want["title"])) >= 85, (got.title, want["title"])
+        assert got.level == want["level"], (got.number, got.title)
+
+
+@pytest.mark.parametrize("gold_path", sorted(GOLD.glob("*.gold.json")), ids=lambda p: p.name.split(".")[0])
+def test_seed_sections_match_gold(gold_path):
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    _assert_sections_match_gold(extract(CORPUS / gold["document"]).sections, gold)
+
+
+@pytest.mark.parametrize("gold_path", sorted(REAL_GOLD.glob("*.gold.json")), ids=lambda p: p.name.split(".")[0])
+def test_real_docx_sections_match_gold(gold_path, real_dir):
+    need(importlib.util.find_spec("extractor.readers.docx") is not None, "DOCX reader not present")
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    _assert_sections_match_gold(extract(real_dir / gold["document"]).sections, gold)
+
+
+# An invented plan (not in the seeds): Phần above Roman numerals, dotted numbers, letters, a heading
+# running on after a colon, numbered sentences that are items, and bullets.
+PLAN = """\
+KẾ HOẠCH
+Chuyển đổi số năm 2024
+Phần I
+ĐÁNH GIÁ KẾT QUẢ NĂM 2023
+I. KẾT QUẢ ĐẠT ĐƯỢC
+1. Hạ tầng số
+1.1. Mạng băng rộng: Toàn tỉnh có 98% thôn được phủ sóng 4G.
+1.2. Trung tâm dữ liệu
+a) Trung tâm dữ liệu tỉnh
+- Đã vận hành ổn định.
+b) Hệ thống dự phòng
+2. Tồn tại, hạn chế
+Phần II
+NHIỆM VỤ NĂM 2024
+I- MỤC TIÊU
+1- Các sở, ngành triển khai đồng bộ các nền tảng số dùng chung, bảo đảm kết nối liên thông với hệ thống của Trung ương.
+2- Ủy ban nhân dân cấp huyện chỉ đạo các xã hoàn thành việc số hóa hồ sơ, tài liệu lưu trữ trước tháng 12 năm 2024.
+II- TỔ CHỨC THỰC HIỆN
+1- Sở Thông tin và Truyền thông
+- Chủ trì theo dõi, đôn đốc.
+Nơi nhận:
+- Bộ TT&TT;
+- Lưu: VT.
+CHỦ TỊCH
+Đỗ Văn Chiến
+"""
+
+
+def test_invented_plan_heading_tree():
+    layout, sections = _sections_of(PLAN)
+    tree = [(s.number, s.title, s.level) for s in sections]
+    assert tree == [
+        ("I", "ĐÁNH GIÁ KẾT QUẢ NĂM 2023", 1),
+        ("I", "KẾT QUẢ ĐẠT ĐƯỢC", 2),
+        ("1", "Hạ tầng số", 3),
+        ("1.1", "Mạng băng rộng", 4),
+        ("1.2", "Trung tâm dữ liệu", 4),
+        ("a", "Trung tâm dữ liệu tỉnh", 5),
+        ("b", "Hệ thống dự phòng", 5),
+        ("2", "Tồn tại, hạn chế", 3),
+        ("II", "NHIỆM VỤ NĂM 2024", 1),
+        ("I", "MỤC TIÊU", 2),
+        ("II", "TỔ CHỨC THỰC HIỆN", 2),
+        ("1", "Sở Thông tin và Truyền thông", 3),
+    ]
+    by_id = {s.id: s for s in sections}
+    assert [s.id for s in sections] == [f"s{i}" for i in range(1, len(sections) + 1)]
+    assert by_id["s4"].parent == "s3" and by_id["s3"].parent == "s2" and by_id["s1"].parent is None
+    assert by_id["s10"].parent == "s9"
+
+
+def test_offsets_run_to_the_next_heading_of_the_same_or_higher_level():
+    layout, sections = _sections_of(PLAN)
+    text = layout.text
+    first_roman = sections[1]
+    assert text[first_roman.start :].startswith("I. KẾT QUẢ ĐẠT ĐƯỢC")
+    assert text[first_roman.end :].startswith("Phần II")
+    last = sections[-1]
+    assert text[last.start :].startswith("1- Sở Thông tin")
+    assert text[last.end :].startswith("Nơi nhận:")  # the closing block is not a section
+    inside = text.index("Đã vận hành ổn định")
+    assert section_at(sections, inside) == sections[5].id
+    assert section_at(sections, 0) is None  # the title block is not a section
+
+
+def test_bold_formatting_tells_headings_from_items_and_recovers_long_titles():
+    blocks = [
+        Block(kind="paragraph", text="KẾ HOẠCH", bold=True, align="center"),
+        Block(kind="paragraph", text="Phòng, chống thiên tai năm 2025", bold=True, align="center"),
+        Block(kind="paragraph", text="MỤC ĐÍCH, YÊU CẦU", label="I.", bold=True),
+        Block(kind="paragraph", text="Chủ động phòng ngừa, ứng phó kịp thời với thiên tai", label="1.", bold=True),
+        Block(
+            kind="paragraph",
+            text="Các xã rà soát phương án sơ tán dân cư vùng trũng thấp trước mùa mưa bão.",
+            label="a)",
+        ),
+        Block(kind="paragraph", text="Đối tượng:", label="b)", bold=True),
+        Block(kind="paragraph", text="Hộ gia đình: Các hộ sống ven sông, suối và vùng có nguy cơ sạt lở.", label="c)"),
+        Block(kind="row", cells=["1", "Diễn tập ứng phó", "Quý II"], table=0, row=0),
+    ]
+    sections = find_sections(assemble(blocks))
+    assert [(s.number, s.title, s.level) for s in sections] == [
+        ("I", "MỤC ĐÍCH, YÊU CẦU", 1),
+        ("1", "Chủ động phòng ngừa, ứng phó kịp thời với thiên tai", 2),
+        ("b", "Đối tượng", 3),
+        ("c", "Hộ gia đình", 3),
+    ]
+
+
+def test_numbered_sentences_alone_are_items_not_headings():
+    text = (
+        "KẾ HOẠCH\nBảo vệ môi trường năm 2023\nI. NỘI DUNG\n"
+        "1. Tổ chức ra quân làm sạch môi trường tại các khu dân cư, trường học và chợ trên địa bàn.\n"
+        "2. Căn cứ kế hoạch này: các phòng, ban xây dựng kế hoạch chi tiết và báo cáo kết quả.\n"
+        "3. Tăng cường kiểm tra việc chấp hành pháp luật về bảo vệ môi trường đối với cơ sở sản xuất.\n"
+        "II. TỔ CHỨC THỰC HIỆN\n"
+    )
+    _, sections = _sections_of(text)
+    assert [(s.number, s.title) for s in sections] == [("I", "NỘI DUNG"), ("II", "TỔ CHỨC THỰC HIỆN")]
+
+
+def test_no_headings_gives_no_sections():
+    assert _sections_of("Thông báo lịch họp giao ban tháng 5.\nThời gian: 8 giờ.")[1] == []
