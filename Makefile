@@ -9,13 +9,13 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,ray]'
 	touch $@
 
 install: $(BIN)/.installed
 
 run: install
-	$(BIN)/vnplan extract $$(find corpus -type f ! -name '.*' | sort) -o outputs
+	$(BIN)/vnplan batch corpus --out outputs
 
 test: install
 	$(BIN)/ruff check extractor models tests scripts

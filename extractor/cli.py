@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -12,16 +11,17 @@ from pathlib import Path
 from extractor import __version__
 from extractor.errors import VnplanError, printable
 
-# Modules that add a subcommand with `register(subparsers)`; one not yet present is skipped.
-COMMAND_MODULES = (
-    "extractor.evaluate",
-    "extractor.bench",
-    "extractor.audit",
-    "extractor.show",
-    "extractor.batch",
-    "extractor.export",
-    "extractor.compare",
-)
+# Subcommands that live in their own module with `register(subparsers)`. Only the module of the command
+# being run is imported, so `vnplan extract` does not pay for scipy, SQLAlchemy or Ray.
+COMMAND_MODULES = {
+    "eval": ("extractor.evaluate", "score extraction against gold annotations"),
+    "bench": ("extractor.bench", "measure speed and memory on this machine"),
+    "audit": ("extractor.audit", "check the citations of documents or extracted JSON"),
+    "show": ("extractor.show", "write an HTML page of a document with its extractions highlighted"),
+    "batch": ("extractor.batch", "extract many files in parallel, resumably"),
+    "export": ("extractor.export", "load extracted JSON into SQLite, PostgreSQL, Parquet or JSON Lines"),
+    "compare": ("extractor.compare", "compare extracted plans across provinces, years and issuers"),
+}
 
 
 def fail(path: object, cause: str) -> None:
@@ -67,7 +67,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `command`, only that subcommand's module is imported (None imports all, for help)."""
     parser = argparse.ArgumentParser(
         prog="vnplan", description="Turn Vietnamese government plans into structured JSON."
     )
@@ -83,15 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of the output")
     p.set_defaults(func=cmd_schema)
 
-    for module_name in COMMAND_MODULES:
-        if importlib.util.find_spec(module_name) is not None:
+    for name, (module_name, summary) in COMMAND_MODULES.items():
+        if command is None or command == name:
             importlib.import_module(module_name).register(sub)
+        else:
+            sub.add_parser(name, help=summary)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    command = next((w for w in words if not w.startswith("-")), None)
+    parser = build_parser(command if command in COMMAND_MODULES or command in ("extract", "schema") else None)
+    args = parser.parse_args(words)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
