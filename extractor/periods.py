@@ -112,8 +112,15 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
+_DIGIT_RE = re.compile(r"\d")
+
+
 def period_of(text: str, plan_year: int | None, scheduled: bool = False) -> Period:
     """The period an item's own text gives (see the module docstring for the rules)."""
+    if _DIGIT_RE.search(text) is None:
+        # Every date, month and numbered quarter needs a digit: most items have none, and the
+        # date patterns cost a pass each over the text.
+        return _undated_period(text)
     b = _Builder()
     # "ngày15/11": give the date parser its space without moving offsets (same length is not
     # possible, so parse a spaced copy and map offsets back).
@@ -221,15 +228,24 @@ def period_of(text: str, plan_year: int | None, scheduled: bool = False) -> Peri
         used.append(m.span())
         b.phrases.append(m.span())
 
+    _add_quarters_and_recurring(b, text)
+    return b.build(text)
+
+
+def _undated_period(text: str) -> Period:
+    b = _Builder()
+    _add_quarters_and_recurring(b, text)
+    return b.build(text)
+
+
+def _add_quarters_and_recurring(b: _Builder, text: str) -> None:
     for m in _QUARTER_RE.finditer(text):
         b.add_quarter(_ROMAN[m[1].lower()])
         b.phrases.append(m.span())
-
     recurring = _RECURRING_RE.search(text)
     if recurring:
         b.recurring = recurring.group().lower() if not recurring.group()[0].isupper() else recurring.group()
         b.phrases.append(recurring.span())
-    return b.build(text)
 
 
 def _space_glued_days(text: str) -> tuple[str, list[int]]:

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from extractor.blocks import Layout
 from extractor.normalize import fold
 from extractor.periods import has_time, merge_periods, period_of, time_heading
-from extractor.unit_names import parse_unit_list, predicate_role
+from extractor.unit_names import (
+    UnitSpan,
+    clear_unit_start,
+    has_open_tail,
+    parse_unit_list,
+    pos_subject_end,
+    predicate_role,
+)
 from models import Period, Section
 
 _BULLET_RE = re.compile(r"^\s*([-+*•–—]|\d+(?:\.\d+)*[.)\-/]?|[IVXLC]+[.)\-/]|[a-zđ][.)])\s+")
@@ -38,6 +45,13 @@ _ASSIGN_RE = re.compile(r"^(?:giao(?:\s+cho)?|đề nghị|yêu cầu)\s+", re.I
 _CLAUSE_BREAK_RE = re.compile(r"(?:[.;:]\s+|,\s+(?=\S))")
 _COORDINATION_RE = re.compile(r"(?<!\w)(?:phối hợp|phối kết hợp)(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+", re.I)
 _LEAD_CUES = ("có trách nhiệm", "chịu trách nhiệm", "chủ trì")
+# "được" after a subject: the subject receives the action ("Mỗi đơn vị được đề xuất 01 tập thể"), unless
+# it opens a relative clause of assignment ("Đơn vị được giao nhiệm vụ ... thường xuyên kiểm tra").
+_PASSIVE_RE = re.compile(r"(?<!\w)được\s+(?P<verb>\w+(?:\s+\w+)?)", re.I)
+_ASSIGNED_VERBS = ("giao", "phân công", "phân cấp", "ủy quyền", "uỷ quyền", "ủy nhiệm", "uỷ nhiệm", "chỉ định")
+_STRONG_LEAD_CUES = ("có trách nhiệm", "chịu trách nhiệm")
+_RELATIVE_WORDS = 25
+_HANDOVER_RE = re.compile(r"giao(?:\s+cho)?\s+", re.I)
 
 
 @dataclass
@@ -101,28 +115,48 @@ def unit_subject(text: str) -> tuple[list[str], list[str], int] | None:
         fronted_starts = sorted({fronted.end(), *[c for c in commas if c >= fronted.end()]})
         starts = fronted_starts + starts
         item_starts.update(fronted_starts)
+    sentence_starts: set[int] = set()
     for m in _CLAUSE_BREAK_RE.finditer(text):
         starts.append(m.end())
-        if m.group().startswith(":"):
+        if m.group()[0] == ":":
             item_starts.add(m.end())
+        elif m.group()[0] == ".":
+            # A later sentence of the item may name its own agent ("... . Thủ trưởng các cơ quan định
+            # kỳ ..."); there, a head that doubles as a verb ("Tổ chức, ...") needs clearer evidence.
+            sentence_starts.add(m.end())
     lead: list[str] = []
     coordinating: list[str] = []
     end = -1
     for index, start in enumerate(starts):
         assign = _ASSIGN_RE.match(text[start:])
         pos = start + (assign.end() if assign else 0)
-        parsed = parse_unit_list(text, pos)
-        if parsed is None:
+        subject = _subject_at(text, pos)
+        if subject is None:
             continue
-        units, stop = parsed
+        units, stop = subject
         after = text[stop:].lstrip(" ,")
+        handover = _HANDOVER_RE.match(after)
+        if handover is not None:
+            # "Chủ tịch UBND tỉnh giao Sở Nội vụ chủ trì ...": the assignee is the task's unit.
+            assignee = _subject_at(text, len(text) - len(after) + handover.end())
+            if assignee is None:
+                continue
+            units, stop = assignee
+            after = text[stop:].lstrip(" ,")
+            assign = handover
         cue = next((c for c in _LEAD_CUES if after.lower().startswith(c)), None)
         role = predicate_role(after.split(" ")[0] + " " + after.split(" ")[1]) if after.count(" ") else None
-        is_item_start = start in item_starts
-        if not after or not (is_item_start or cue or assign):
+        is_item_start = start in item_starts or (start in sentence_starts and clear_unit_start(text, pos))
+        if not (is_item_start or cue or assign):
             continue
-        if predicate_role_any(after) is None:
-            continue
+        if not after or predicate_role_any(after) is None:
+            # No known predicate ends the subject: let the POS tagger find the verb.
+            cut = _pos_cut(text, pos, units, stop)
+            if cut is None:
+                continue
+            units, stop = cut
+            after = text[stop:].lstrip(" ,")
+            role = None
         names = [u.text for u in units]
         if role == "coordinating" and lead:
             coordinating.extend(names)
@@ -134,6 +168,109 @@ def unit_subject(text: str) -> tuple[list[str], list[str], int] | None:
     if not lead:
         return None
     return lead, coordinating, end
+
+
+_SENTENCE_END_RE = re.compile(r"[.;:\n]")
+
+
+def _pos_cut(
+    text: str, pos: int, units: list[UnitSpan], stop: int, unit_slot: bool = False
+) -> tuple[list[UnitSpan], int] | None:
+    """The unit list at `pos` cut where the POS tagger puts the verb, when its last unit runs on in
+    lower-case words that may hide a predicate; None when the tagger is not needed or finds no verb."""
+    if not has_open_tail(units[-1].text):
+        return None
+    sentence_end = _SENTENCE_END_RE.search(text, pos)
+    cut = pos_subject_end(text, pos, sentence_end.start() if sentence_end else len(text))
+    if cut is None or cut > stop:
+        return None
+    parsed = parse_unit_list(text[:cut], pos, unit_slot=unit_slot)
+    if parsed is None or text[parsed[1] : cut].strip(" ,"):
+        return None
+    return parsed[0], cut
+
+
+def _subject_at(text: str, pos: int) -> tuple[list[UnitSpan], int] | None:
+    """The unit list that opens at `pos` as a subject: None when it is passive ("Mỗi đơn vị được đề
+    xuất ..."); a relative clause of assignment ("đơn vị được giao nhiệm vụ ...") stays in the unit."""
+    parsed = parse_unit_list(text, pos)
+    if parsed is None:
+        return None
+    units, stop = parsed
+    passive = _passive_kind(text, pos, stop)
+    if passive == "passive":
+        return None
+    if passive is not None:
+        verb_end = max(stop, passive)
+        main = _relative_clause_end(text, verb_end)
+        last = units[-1]
+        if main == verb_end:
+            # No other predicate: "được giao ..." is the main one ("Sở Y tế được giao chủ trì ..."), and
+            # the unit ends before "được".
+            passive_at = _PASSIVE_RE.search(text, last.start)
+            assert passive_at is not None
+            stop = passive_at.start()
+        else:
+            stop = main
+        units = [*units[:-1], UnitSpan(last.start, stop, text[last.start : stop].rstrip(" ,"))]
+    return units, stop
+
+
+def _passive_kind(text: str, start: int, stop: int) -> int | str | None:
+    """ "passive" when the subject `text[start:stop]` is followed by a passive "được" (not an agent);
+    where the assignment verb ends when "được" opens a relative clause of assignment ("đơn vị được giao
+    ..."); else None."""
+    m = _PASSIVE_RE.search(text, start)
+    if m is None or m.start() > stop:
+        return None
+    verb = m["verb"].lower()
+    for assigned in _ASSIGNED_VERBS:
+        if verb == assigned or verb.startswith(assigned + " "):
+            return m.start("verb") + len(assigned)
+    return "passive"
+
+
+_WORD_OR_SEP_RE = re.compile(r"\s*(?:,|\bvà\b|\w+)", re.I)
+
+
+def _relative_clause_end(text: str, stop: int) -> int:
+    """End of a subject's relative clause of assignment, which names the assigned duty: a few words
+    ("nhiệm vụ"), a run of predicates and their object ("được giao nhiệm vụ theo dõi, kiểm tra, đôn đốc
+    tại Phụ lục ..."); the main predicate is the first predicate after that object. `stop` is where the
+    assignment verb ends; returned unchanged when no main predicate follows within the sentence."""
+    i = stop
+    phase = "before_duty"  # -> "duty_verbs" -> "object"
+    words = 0
+    while i < len(text) and words < _RELATIVE_WORDS:
+        rest = text[i:].lstrip(" ")
+        i = len(text) - len(rest)
+        if not rest or rest[0] in ".;:!?\n\t":
+            return stop
+        if rest.lower().startswith(_STRONG_LEAD_CUES):
+            return i
+        if rest[0].islower() and predicate_role_any(rest) is not None:
+            if phase == "object":
+                return i
+            phase = "duty_verbs"
+            i += len(_predicate_phrase(rest))
+            continue
+        m = _WORD_OR_SEP_RE.match(text, i)
+        if m is None:
+            i += 1
+            continue
+        if phase == "duty_verbs" and m.group().strip().lower() not in (",", "và"):
+            phase = "object"
+        words += 1
+        i = m.end()
+    return stop
+
+
+def _predicate_phrase(after: str) -> str:
+    words = after.split()
+    for size in (3, 2, 1):
+        if len(words) >= size and predicate_role(" ".join(words[:size]).strip(",;")):
+            return " ".join(words[:size]).rstrip(",;")
+    return words[0] if words else ""
 
 
 def predicate_role_any(after: str) -> str | None:
@@ -150,9 +287,13 @@ def predicate_role_any(after: str) -> str | None:
 def coordinating_units(text: str) -> list[str]:
     found: list[str] = []
     for m in _COORDINATION_RE.finditer(text):
-        parsed = parse_unit_list(text, m.end())
+        # The slot after "phối hợp với" holds units: generic bodies such as "chính quyền" count there.
+        parsed = parse_unit_list(text, m.end(), unit_slot=True)
         if parsed:
-            found.extend(u.text for u in parsed[0])
+            units, stop = parsed
+            if predicate_role_any(text[stop:].lstrip(" ,")) is None:
+                units, _ = _pos_cut(text, m.end(), units, stop, unit_slot=True) or parsed
+            found.extend(u.text for u in units)
     return found
 
 
@@ -166,7 +307,8 @@ def heading_units(title: str) -> list[str]:
         return []
     units, stop = parsed
     rest = text[stop:].strip(" :.-–")
-    if rest:
+    if rest or _passive_kind(text, 0, stop) == "passive":
+        # "ĐƠN VỊ ĐƯỢC KIỂM TRA": the units a heading lists as objects do not own the items below it.
         return []
     return [u.text for u in units]
 

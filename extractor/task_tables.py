@@ -49,11 +49,23 @@ class TableTask:
         return lead, coordinating
 
 
+@lru_cache(maxsize=4096)
+def _key(text: str) -> str:
+    """Folded comparison key; cached because cells and units repeat across rows and merged cells."""
+    return fold(text)
+
+
+def _same_text(a: str, b: str) -> bool:
+    """A merged cell repeated on the next row is a copy: compare case- and space-insensitively (cheap,
+    as this runs on every row against the task above, whose text grows as rows wrap)."""
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
 def _unique(items: list[str]) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
     for item in items:
-        key = fold(item)
+        key = _key(item)
         if key and key not in seen:
             seen.add(key)
             out.append(item)
@@ -159,7 +171,7 @@ def _read_rows(
                 group = None
             last = None
             continue
-        same_content = not content or fold(content) == fold(last.text) if last is not None else False
+        same_content = not content or _same_text(content, last.text) if last is not None else False
         if not number and last is not None and not same_content:
             # A row wrapped over several lines: its cells continue the task above.
             last.text_parts.append(content)

@@ -55,6 +55,12 @@ def _nonheads() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _modifiers() -> frozenset[str]:
+    """Verbs that modify a unit noun ("các cơ quan liên quan"), never its predicate."""
+    return frozenset(r["phrase"].lower() for r in read_csv("unit_modifiers.csv"))
+
+
+@lru_cache(maxsize=1)
 def _predicates() -> dict[str, str]:
     return {r["phrase"].lower(): r["role"] for r in read_csv("unit_predicates.csv")}
 
@@ -84,10 +90,14 @@ def head_at(text: str, pos: int) -> Head | None:
     if pos >= len(text) or not text[pos].isalpha():
         return None
     nonheads, heads, by_text = _head_patterns()
-    if nonheads.match(text, pos):
-        return None
     m = heads.match(text, pos)
-    return by_text.get(m.group().lower()) if m else None
+    if m is None:
+        return None
+    blocker = nonheads.match(text, pos)
+    if blocker is not None and blocker.end() >= m.end():
+        # "đài phát" blocks "đài" but not the longer head "đài phát thanh".
+        return None
+    return by_text.get(m.group().lower())
 
 
 _QUANTIFIER_RE = re.compile("|".join(re.escape(q) for q in _QUANTIFIERS), re.IGNORECASE)
@@ -120,34 +130,57 @@ def starts_unit(text: str, pos: int, in_list: bool = False) -> Head | None:
     word = _next_word(text, after)
     if word is None or text[after : word.start()].strip(" -–"):
         return None
+    if _head_patterns()[0].match(text, word.start()):
+        # "Tổ chức Hội nghị ...": the head is a verb before a word that is never a unit ("hội nghị").
+        return None
     following = word.group()
-    if following[0].isupper() or following.isdigit():
+    if following[0].isupper() or following.isdigit() or following.lower() == "được":
+        # A name, a number, or a passive / relative "được" ("Đơn vị được giao ...") marks a noun.
         return head
     if following.lower() == "và":
         nxt = _next_word(text, word.end())
         return head if nxt is not None and nxt.group()[0].isupper() else None
     if any(lower.startswith(place, word.start()) for place in _PLACE_WORDS):
         return head
-    if head.kind in ("person", "peoples_committee") and following.lower() == "các":
-        return head
+    if following.lower() == "các":
+        nxt = _next_word(text, word.end())
+        if head.kind in ("person", "peoples_committee") or (nxt is not None and nxt.group().lower() == "cấp"):
+            # "Thủ trưởng các đơn vị", "chính quyền các cấp", "Công đoàn các cấp".
+            return head
     return None
 
 
+def clear_unit_start(text: str, pos: int) -> bool:
+    """A unit starts at `pos` whose head cannot be read as a verb or common noun: an unambiguous head
+    ("Sở", "Thủ trưởng"), a quantified one ("Các đơn vị") or one before a capitalised name ("Ban Tổ
+    chức")."""
+    inner, quantified = _skip_quantifier(text, pos)
+    head = head_at(text, inner)
+    if head is None:
+        return False
+    if not head.ambiguous or quantified:
+        return True
+    word = _next_word(text, inner + len(head.text))
+    return word is not None and not text[inner + len(head.text) : word.start()].strip() and word.group()[0].isupper()
+
+
+@lru_cache(maxsize=4096)
 def _is_role(text: str) -> bool:
     """Appositions that name a role, not another unit ("Cơ quan Thường trực Hội đồng ...")."""
     key = fold(text)
     return key.startswith(("cơ quan thường trực", "thường trực hội đồng", "cơ quan chủ trì", "cơ quan đầu mối"))
 
 
-def parse_unit_list(text: str, pos: int = 0) -> tuple[list[UnitSpan], int] | None:
+def parse_unit_list(text: str, pos: int = 0, unit_slot: bool = False) -> tuple[list[UnitSpan], int] | None:
     """Parse the list of units that starts at `pos`; returns the units and where the list ends.
 
     The list ends before a predicate, a hard stop ('.', ':', quotes) or a separator that no unit
-    follows. None when no unit starts at `pos`.
+    follows. None when no unit starts at `pos`. `unit_slot`: the context already marks `pos` as a unit
+    position (after "phối hợp với"), so heads that double as common nouns count there too.
     """
     while pos < len(text) and text[pos] == " ":
         pos += 1
-    if starts_unit(text, pos) is None:
+    if starts_unit(text, pos, in_list=unit_slot) is None:
         return None
     predicate = _predicate_re()
     units: list[UnitSpan] = []
@@ -172,6 +205,10 @@ def parse_unit_list(text: str, pos: int = 0) -> tuple[list[UnitSpan], int] | Non
                 break
             head = starts_unit(text, nxt, in_list=True)
             match = predicate.match(text, nxt) if text[nxt].islower() else None
+            if head is not None and ch == " " and _bare_ambiguous_head(text[unit_start:i]):
+                # "Báo và Đài Phát thanh, Truyền hình tỉnh": a bare "Báo" names no unit by itself, so
+                # "và" joins the words of one name here.
+                head = None
             if head is not None and not (match and head_at(text, nxt) is None):
                 units.append(_span(text, unit_start, i))
                 unit_start = nxt
@@ -217,6 +254,64 @@ def parse_unit_list(text: str, pos: int = 0) -> tuple[list[UnitSpan], int] | Non
     return units, end
 
 
+_POS_LIST_WORDS = (",", ";", "và", "-", "–", "hoặc")
+_LOWER_TAIL_WORDS = 3
+
+
+def has_open_tail(unit: str) -> bool:
+    """A unit whose name runs on in lower-case words ("Công an tỉnh nâng cao hiệu quả ...") may have
+    swallowed a predicate the word lists do not know: the place to ask the POS tagger."""
+    inner, _ = _skip_quantifier(unit, 0)
+    head = head_at(unit, inner)
+    rest = unit[inner + len(head.text) :] if head else unit
+    tail = [w for w in _WORD_RE.findall(rest) if w.islower() and w not in _PLACE_WORDS and w not in ("các", "cấp")]
+    return len(tail) >= _LOWER_TAIL_WORDS
+
+
+def pos_subject_end(text: str, start: int, end: int) -> int | None:
+    """Where the predicate of the clause `text[start:end]` begins, by underthesea's word segmentation and
+    POS tags: the first lower-case verb after the unit's head that is neither a list member ("..., du
+    lịch") nor part of a name ("... đầu tư, thương mại", a verb before a place word). None when no such
+    verb is found. Only for clauses where the predicate lexicon finds no boundary; the tagger is imported
+    here, on first use, so documents that never need it do not pay for it."""
+    from underthesea import pos_tag
+
+    clause = text[start:end]
+    try:
+        tokens = pos_tag(clause)
+    except Exception:  # noqa: BLE001 - a tagger failure leaves the boundary unknown, as without it
+        return None
+    head_end = _head_end(clause, 0)
+    placed: list[tuple[int, str, str]] = []
+    offset = 0
+    for word, tag in tokens:
+        at = clause.find(word, offset)
+        if at == -1:
+            return None
+        placed.append((at, word, tag))
+        offset = at + len(word)
+    for index, (at, word, tag) in enumerate(placed):
+        if at < head_end or not tag.startswith("V") or not word[:1].islower() or index == 0:
+            continue
+        if word.lower() in _modifiers():
+            continue
+        previous = placed[index - 1][1].lower()
+        following = placed[index + 1] if index + 1 < len(placed) else None
+        if previous in _POS_LIST_WORDS or following is None:
+            continue
+        if following[1].lower() in _POS_LIST_WORDS or following[2] == "CH" or following[1].lower() in _PLACE_WORDS:
+            continue
+        return start + at
+    return None
+
+
+def _bare_ambiguous_head(piece: str) -> bool:
+    """`piece` is only a head that doubles as a common word ("Báo", "Đài"), with no name after it."""
+    piece = piece.strip(" ,;-–")
+    head = head_at(piece, 0)
+    return head is not None and head.ambiguous and len(head.text) == len(piece) and piece[:1].isupper()
+
+
 def _head_end(text: str, pos: int) -> int:
     """End of the quantifier and head noun that open a unit (no predicate can start inside them)."""
     inner, _ = _skip_quantifier(text, pos)
@@ -244,7 +339,7 @@ def split_units(text: str) -> list[str]:
     for part in re.split(r"\s*;\s*", text):
         if not part:
             continue
-        parsed = parse_unit_list(part)
+        parsed = parse_unit_list(part, unit_slot=True)
         if parsed is None:
             # Not a unit ("Theo phân công tại Quyết định ..."): a cell may hold a note instead.
             continue
@@ -293,8 +388,11 @@ def canonical_unit(name: str, province: str | None = None) -> str:
 __all__ = [
     "UnitSpan",
     "canonical_unit",
+    "clear_unit_start",
+    "has_open_tail",
     "head_at",
     "parse_unit_list",
+    "pos_subject_end",
     "predicate_role",
     "split_units",
     "starts_unit",

@@ -50,6 +50,14 @@ def test_period_of(text, year, scheduled, quarters, months, deadlines):
     assert period.deadlines == deadlines
 
 
+def test_period_without_digits_keeps_quarters_and_recurrence():
+    # Text without a digit takes the fast path: a quarter in Roman numerals and a recurrence still count.
+    period = period_of("Trong Quý IV, các phòng định kỳ hằng quý rà soát danh mục", 2026)
+    assert period.quarters == [4] and period.months == [] and period.deadlines == []
+    assert period.recurring == "định kỳ hằng quý"
+    assert period_of("Tổ chức tập huấn cho cán bộ làm công tác văn thư", 2026).text is None
+
+
 def test_period_keeps_the_phrase_and_recurrence():
     period = period_of("tổ chức đối thoại định kỳ hằng tháng với người dân trước ngày 20/6", 2026)
     assert period.recurring == "định kỳ hằng tháng"

@@ -9,6 +9,7 @@ import pytest
 from extractor.blocks import Block, assemble
 from extractor.pipeline import extract
 from extractor.scoring import score_tasks
+from extractor.task_prose import coordinating_units, heading_units, unit_subject
 from extractor.tasks import find_tasks
 from models import Metadata
 from tests.conftest import CORPUS, GOLD, REAL_GOLD
@@ -96,6 +97,79 @@ def test_prose_assignments_and_unit_headings():
     # A line that starts in lower case continues the item above.
     assert tasks[3].text.endswith("của các đơn vị trực thuộc.")
     assert tasks[3].end == layout.blocks[-1].end
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lead"),
+    [
+        # A subject before a passive "được" receives the action: it is not the task's unit.
+        ("Mỗi trường học được cử 02 giáo viên tham dự lớp tập huấn.", None),
+        ("Mỗi xã, phường được phân bổ 02 suất học bổng cho học sinh nghèo.", None),
+        # "được giao / được phân công ..." before another predicate is a relative clause of the unit.
+        (
+            "Các đơn vị được phân công rà soát, thẩm định tại Phụ lục II thường xuyên báo cáo tiến độ.",
+            ["Các đơn vị được phân công rà soát, thẩm định tại Phụ lục II"],
+        ),
+        ("Đơn vị được giao chủ trì có trách nhiệm tổng hợp kết quả.", ["Đơn vị được giao chủ trì"]),
+        # ... and the main predicate when nothing follows it.
+        ("Sở Y tế được giao chủ trì triển khai đề án.", ["Sở Y tế"]),
+        # The unit an assigner hands the task to; a copula ends the subject.
+        ("Chủ tịch UBND huyện giao Phòng Văn hóa - Thông tin chủ trì tổ chức hội thi.", ["Phòng Văn hóa - Thông tin"]),
+        ("Giao Sở Y tế là cơ quan đầu mối, theo dõi việc triển khai.", ["Sở Y tế"]),
+        # A later sentence of the item may name its own agent, if its head cannot be read as a verb.
+        ("Rà soát hồ sơ tồn đọng. Thủ trưởng các phòng, ban định kỳ báo cáo kết quả.", ["Thủ trưởng các phòng", "ban"]),
+        ("Rà soát hồ sơ tồn đọng. Tổ chức, sắp xếp lại kho lưu trữ của cơ quan.", None),
+        # A parenthesised unit beside the subject is a second lead; a parenthesised role is not.
+        (
+            "Giao Sở Tài chính (Chi cục Thuế khu vực) hướng dẫn các hộ kinh doanh.",
+            ["Sở Tài chính", "Chi cục Thuế khu vực"],
+        ),
+        ("Sở Nội vụ (cơ quan thường trực) tổng hợp kết quả.", ["Sở Nội vụ"]),
+        ("Tổ chức Hội nghị tổng kết công tác năm của ngành.", None),
+    ],
+)
+def test_unit_subject(sentence, lead):
+    found = unit_subject(sentence)
+    assert (found[0] if found else None) == lead
+
+
+@pytest.mark.parametrize(
+    ("sentence", "coordinating"),
+    [
+        ("Hội Nông dân tỉnh phối hợp với chính quyền các cấp vận động hội viên tham gia.", ["chính quyền các cấp"]),
+        ("Ban Chỉ huy Quân sự huyện phối hợp chặt chẽ với chính quyền tổ chức huấn luyện.", ["chính quyền"]),
+        ("Tăng cường kiểm tra và phối hợp với địa phương trong công tác phòng cháy.", ["địa phương"]),
+        ("Phối hợp với Công an tỉnh nâng cao hiệu quả tuần tra.", ["Công an tỉnh"]),
+    ],
+)
+def test_coordinating_units(sentence, coordinating):
+    assert coordinating_units(sentence) == coordinating
+
+
+def test_pos_tagger_finds_the_verb_the_lexicon_does_not_know():
+    # "hỗ trợ" and "có" are not in the predicate lexicon: underthesea's tags end the unit list.
+    assert coordinating_units("phối hợp với các cơ quan liên quan có giải pháp hỗ trợ người nghiện.") == [
+        "các cơ quan liên quan"
+    ]
+    found = unit_subject("Hội Cựu chiến binh tỉnh vận động hội viên tham gia giữ gìn trật tự.")
+    assert found is not None and found[0] == ["Hội Cựu chiến binh tỉnh"]
+
+
+def test_tagger_is_imported_only_when_a_sentence_needs_it():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from extractor.pipeline import extract; "
+        f"extract({str(CORPUS / '001_e90ebdcfd4b0b768.txt')!r}); print('underthesea' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_passive_heading_owns_no_items():
+    assert heading_units("ĐƠN VỊ ĐƯỢC KHEN THƯỞNG") == []
+    assert heading_units("Sở Nội vụ (Cơ quan Thường trực Hội đồng Thi đua - Khen thưởng tỉnh)") == ["Sở Nội vụ"]
 
 
 def _score(path, gold_path):

@@ -23,6 +23,21 @@ from models import Metadata, Task
         ("Văn phòng Sở - Cơ quan Thường trực Hội đồng thi đua, khen thưởng Sở", ["Văn phòng Sở"]),
         ("Sở Giáo dục và Đào tạo, Sở Y tế", ["Sở Giáo dục và Đào tạo", "Sở Y tế"]),
         ("Theo phân công tại Quyết định số 1737/QĐ-UBND", []),
+        # Media, mass organisations, courts and party bodies are units in general usage.
+        ("Đài Phát thanh - Truyền hình tỉnh, Báo Quảng Ngãi", ["Đài Phát thanh - Truyền hình tỉnh", "Báo Quảng Ngãi"]),
+        ("Báo và Đài Phát thanh, Truyền hình Nghệ An", ["Báo và Đài Phát thanh, Truyền hình Nghệ An"]),
+        (
+            "Ủy ban MTTQ Việt Nam tỉnh, Hội Liên hiệp Phụ nữ tỉnh, Tỉnh đoàn",
+            ["Ủy ban MTTQ Việt Nam tỉnh", "Hội Liên hiệp Phụ nữ tỉnh", "Tỉnh đoàn"],
+        ),
+        ("Viện Kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh", ["Viện Kiểm sát nhân dân tỉnh", "Tòa án nhân dân tỉnh"]),
+        ("Các cấp ủy, chính quyền các cấp", ["Các cấp ủy", "chính quyền các cấp"]),
+        # A unit column is a unit slot: a generic head before lower-case words still opens a unit.
+        ("Cơ quan quản lý cấp trên của trường học", ["Cơ quan quản lý cấp trên của trường học"]),
+        ("Đơn vị được thanh tra trong quý III", ["Đơn vị được thanh tra trong quý III"]),
+        # A parenthesised unit is a unit of its own; a parenthesised role is not.
+        ("Sở Tài chính (Chi cục Thuế khu vực)", ["Sở Tài chính", "Chi cục Thuế khu vực"]),
+        ("Sở Y tế (cơ quan thường trực)", ["Sở Y tế"]),
     ],
 )
 def test_split_units(text, units):
@@ -54,7 +69,10 @@ def test_parse_unit_list_stops_at_the_predicate(sentence, units, next_words):
     assert sentence[end:].lstrip(" ,").startswith(next_words)
 
 
-@pytest.mark.parametrize("sentence", ["Tổ chức tập huấn nghiệp vụ", "Ban hành kế hoạch", "Báo cáo UBND tỉnh"])
+@pytest.mark.parametrize(
+    "sentence",
+    ["Tổ chức tập huấn nghiệp vụ", "Ban hành kế hoạch", "Báo cáo UBND tỉnh", "Tổ chức Hội nghị sơ kết 6 tháng"],
+)
 def test_verbs_that_look_like_heads_are_not_units(sentence):
     assert parse_unit_list(sentence) is None
 
@@ -87,6 +105,11 @@ def test_canonical_folds_variants_into_one_unit():
         ("các đơn vị trực thuộc", "generic"),
         ("Lãnh đạo Sở Y tế", "department"),
         ("Công an tỉnh", "other"),
+        ("Hội Nông dân tỉnh", "association"),
+        ("chính quyền các cấp", "generic"),
+        ("Cấp ủy cơ sở", "party"),
+        ("Bảo hiểm xã hội tỉnh", "other"),
+        ("Đài Phát thanh - Truyền hình tỉnh", "other"),
     ],
 )
 def test_unit_kind(name, kind):
