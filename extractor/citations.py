@@ -24,11 +24,13 @@ from extractor.citation_resolve import (
     issuer_after,
     normalize_issuer,
 )
-from extractor.dates import DateMatch, find_dates
+from extractor.dates import DateMatch, day_at, find_dates
+from extractor.normalize import DASHES
 from extractor.segment import section_at
 from models import Citation, Metadata, Section
 
-_DATE_LEAD_RE = re.compile(r"[ \t]*,?[ \t]*(?:\(\s*)?(?=ng[àa]y\b)", re.IGNORECASE)
+# A line break may separate a code from its date where a PDF or OCR reader keeps visual lines.
+_DATE_LEAD_RE = re.compile(r"[ \t]*,?[ \t]*\n?[ \t]*(?:\(\s*)?(?=ng[àa]y\b)", re.IGNORECASE)
 _SUBJECT_LEAD_RE = re.compile(
     r"[ \t]*,?[ \t]*(?:(?P<about>về việc|v/v|về)[ \t]+|(?=(?P<verb>[^\W\d]+)))", re.IGNORECASE
 )
@@ -42,7 +44,8 @@ _BASIS_LINE_RE = re.compile(
     r"^[ \t\-–+*•]*(?:Căn cứ|Thực hiện|Triển khai|Theo|Trên cơ sở|Xét|Tiếp tục thực hiện)\b", re.IGNORECASE | re.M
 )
 _HEADING_RE = re.compile(r"^[ \t]*(?:[IVX]{1,5}|\d{1,2}|PHẦN|Phần|Chương|CHƯƠNG)[ \t]*[.\-)/:][ \t]*\S", re.M)
-_LAW_HEAD_RE = re.compile(r"(?<!\w)(?P<type>Bộ luật|Luật|Pháp lệnh|Hiến pháp)(?!\w)")
+# No leading look-behind: it would stop the regex engine from skipping ahead to the first letters.
+_LAW_HEAD_RE = re.compile(r"(?P<type>Bộ luật|Luật|Pháp lệnh|Hiến pháp)(?!\w)")
 _LAW_YEAR_RE = re.compile(r"(?P<lead>[ \t]*,?[ \t]*)năm[ \t]+(?P<year>(?:19|20)\d\d)(?!\d)")
 # A name followed by "năm YYYY" only when the year names the law, not when it closes another phrase.
 _NOT_LAW_NAME_END_RE = re.compile(
@@ -85,6 +88,8 @@ def find_citations(layout: Layout, sections: list[Section], metadata: Metadata) 
     found.sort(key=lambda f: f.start)
     for item in found:
         _read_tail(text, item)
+    own = _OwnNumber.of(metadata)
+    found = [item for item in found if not own.is_self(item)]
     _share_list_issuers(text, found)
     found += _short_references(text, found)
     found.sort(key=lambda f: f.start)
@@ -97,26 +102,97 @@ def find_citations(layout: Layout, sections: list[Section], metadata: Metadata) 
 
 def _code_citations(text: str) -> list[_Found]:
     out: list[_Found] = []
-    for m in pat.CODE_RE.finditer(text):
-        before = text[max(0, m.start() - 60) : m.start()]
-        typed = pat.type_before_code_re().search(before)
+    for m in _code_matches(text):
+        number, number_start = pat.ocr_number(m["number"]), m.start()
+        split = _SPLIT_NUMBER_RE.search(text, max(0, number_start - 16), number_start)
+        if split and len(split["head"]) + len(number) <= 5:
+            # OCR spaces inside a number right after "số": "số 1 2/KH-UBND" is 12/KH-UBND.
+            number, number_start = split["head"] + number, split.start("head")
+        before_start = max(0, number_start - 60)
+        before = text[before_start:number_start]
+        so = pat.SO_BEFORE_RE.search(before)
+        typed = _type_word_ending(text, before_start + so.start() if so else number_start)
         if typed is None and pat.OWN_NUMBER_LINE_RE.search(before):
             continue  # the plan's own "Số:" line
-        start = m.start()
-        word = None
+        if m["lower"] and (typed is None or not pat.lower_symbol_known(_DASH_RE.sub("-", m["lower"]))):
+            continue  # a lower-case code needs a type word and known groups ("Kế hoạch số 12/kh-ubnd")
+        start, word = number_start, None
         if typed:
-            start = m.start() - len(before) + typed.start()
+            start = typed.start()
             word = pat.type_names()[" ".join(typed["type"].lower().split())]
-        else:
-            so = pat.SO_BEFORE_RE.search(before)
-            if so:
-                start = m.start() - len(before) + so.start()
-        out.append(_from_code(m, start, word))
+        elif so:
+            start = before_start + so.start()
+        out.append(_from_code(m, number, start, word))
     return out
 
 
-def _from_code(m: re.Match[str], start: int, word: str | None) -> _Found:
-    number = m["number"]
+# A code's number starts at most this far before its first slash ("34 - CT / TW"), and the code ends
+# at most this far after it ("/2008/NQLT-CP-UBTƯMTTQVN" with gaps).
+_CODE_BEFORE_SLASH, _CODE_AFTER_SLASH = 40, 80
+
+
+def _code_matches(text: str) -> list[re.Match[str]]:
+    """CODE_RE matches, searched only around slashes: every code has one, and a plan has a few dozen, so
+    this is several times faster than running the pattern over the whole text."""
+    matches: list[re.Match[str]] = []
+    search, find = pat.CODE_RE.search, text.find
+    pos = 0
+    while (slash := find("/", pos)) >= 0:
+        m = search(text, max(pos, slash - _CODE_BEFORE_SLASH), slash + _CODE_AFTER_SLASH)
+        if m is None or m.start() > slash:
+            pos = slash + 1  # a later code is found from its own slash, never cut by this window
+            continue
+        matches.append(m)
+        pos = m.end()
+    return matches
+
+
+_WORD_START_RE = re.compile(r"(?<![\w])\w")
+_MAX_TYPE_WORDS = 4
+
+
+def _type_word_ending(text: str, end: int) -> re.Match[str] | None:
+    """The type word ("Quyết định", "Thông tư liên tịch") that ends at `end`, spaces before it allowed.
+
+    Tried from the start of each of the last few words (the longest first) instead of searching a window."""
+    while end > 0 and text[end - 1] in " \t\n":
+        end -= 1
+    starts = [w.start() for w in _WORD_START_RE.finditer(text, max(0, end - 40), end)][-_MAX_TYPE_WORDS:]
+    pattern = pat.type_word_re()
+    for start in starts:
+        m = pattern.fullmatch(text, start, end)
+        if m is not None:
+            return m
+    return None
+
+
+_SPLIT_NUMBER_RE = re.compile(r"(?<!\w)số[ \t]*:?[ \t]*(?P<head>\d{1,3}) $", re.IGNORECASE)
+_DASH_RE = re.compile(f"[{DASHES}]")
+
+
+@dataclass(frozen=True, slots=True)
+class _OwnNumber:
+    """The plan's own number and symbol: a code equal to them names the plan itself ("Số: 41/KH-UBND" in a
+    header the reader did not keep on its own line, "Kèm theo Kế hoạch số 41/KH-UBND"), not a cited
+    document, unless the text dates it differently (the same number of an earlier year)."""
+
+    number: str | None
+    symbol: str | None
+    issued: str | None
+
+    @classmethod
+    def of(cls, metadata: Metadata) -> _OwnNumber:
+        return cls(metadata.number, metadata.symbol, metadata.issued_date)
+
+    def is_self(self, found: _Found) -> bool:
+        if not (self.number and self.symbol and found.number and found.symbol):
+            return False
+        if found.number.lstrip("0") != self.number.lstrip("0") or found.symbol.upper() != self.symbol.upper():
+            return False
+        return found.date is None or self.issued is None or found.date.iso == self.issued
+
+
+def _from_code(m: re.Match[str], number: str, start: int, word: str | None) -> _Found:
     if m["ptype"]:
         family = "party"
         type_code, issuer_part = pat.compact(m["ptype"]), pat.compact(m["pissuer"])
@@ -124,8 +200,12 @@ def _from_code(m: re.Match[str], start: int, word: str | None) -> _Found:
         year = None
     else:
         family = "state"
-        symbol = pat.compact(m["lsym"] or m["ssym"])
-        year = int(m["year"]) if m["year"] else None
+        if m["lower"]:
+            symbol = pat.canonical_symbol(pat.compact(m["lower"]))
+            year = int(m["lyear"]) if m["lyear"] else None
+        else:
+            symbol = pat.compact(m["lsym"] or m["ssym"])
+            year = int(m["year"]) if m["year"] else None
         head, _, rest = symbol.partition("-")
         if ("state", head.lower()) in pat.type_by_code() and rest:
             type_code, issuer_part = head, rest
@@ -134,6 +214,12 @@ def _from_code(m: re.Match[str], start: int, word: str | None) -> _Found:
             # (202/2025/QH15), whose type only the word before it says.
             type_code, issuer_part = "", symbol
     doc_type = _doc_type(word, family, type_code, year)
+    if family == "party":
+        code = f"{number}-{symbol}"
+    elif year is not None:
+        code = f"{number}/{year}/{symbol}"
+    else:
+        code = f"{number}/{symbol}"
     return _Found(
         start=start,
         end=m.end(),
@@ -142,7 +228,7 @@ def _from_code(m: re.Match[str], start: int, word: str | None) -> _Found:
         number=number,
         year=year,
         symbol=symbol,
-        code=pat.compact(m.group()),
+        code=code,
         code_end=m.end(),
         issuer_part=issuer_part,
     )
@@ -167,7 +253,7 @@ def _law_citations(text: str, codes: list[_Found]) -> list[_Found]:
     covered_until = -1
     by_start = {c.code_end - len(c.code or ""): c for c in codes}
     for m in _LAW_HEAD_RE.finditer(text):
-        if m.start() < covered_until:
+        if m.start() < covered_until or (m.start() and text[m.start() - 1].isalnum()):
             continue  # the inner "Luật" of "Luật sửa đổi, bổ sung ... của Luật ... năm 2013"
         window = text[m.end() : m.end() + 240]
         cut = _CLAUSE_END_RE.search(window)
@@ -177,9 +263,7 @@ def _law_citations(text: str, codes: list[_Found]) -> list[_Found]:
             continue
         name_end, kind, payload = anchor
         name = text[m.end() : name_end].strip(" ,")
-        if not name or len(name.split()) > _MAX_LAW_NAME_WORDS or _NOT_LAW_NAME_RE.search(name):
-            continue
-        if _NOT_LAW_NAME_END_RE.search(name):
+        if not _is_law_name(m["type"], name):
             continue
         if kind == "code":
             code = payload
@@ -200,6 +284,26 @@ def _law_citations(text: str, codes: list[_Found]) -> list[_Found]:
         covered_until = item.end
         out.append(item)
     return out
+
+
+def _is_law_name(law_type: str, name: str) -> bool:
+    """Whether `name` (the words between "Luật" and its year, date or number) names one law.
+
+    "Hiến pháp năm 2013" needs no name; an amending law ("Luật sửa đổi, bổ sung một số điều của Luật A và
+    Luật B") names the laws it amends, so it may be long and hold other law heads; any other name that
+    holds another law head is a list ("Luật Cán bộ, công chức và Luật Viên chức năm 2010"), whose year
+    belongs to the last law only."""
+    if not name:
+        return law_type == "Hiến pháp"
+    amending = _AMENDING_RE.match(name) is not None
+    limit = _MAX_AMENDING_LAW_NAME_WORDS if amending else _MAX_LAW_NAME_WORDS
+    if len(name.split()) > limit or _NOT_LAW_NAME_RE.search(name) or _NOT_LAW_NAME_END_RE.search(name):
+        return False
+    return amending or _LAW_HEAD_RE.search(name) is None
+
+
+_AMENDING_RE = re.compile(r"(?:sửa đổi|bổ sung)\b", re.IGNORECASE)
+_MAX_AMENDING_LAW_NAME_WORDS = 36
 
 
 def _law_anchor(window: str, offset: int, codes_by_start: dict[int, _Found]):
@@ -236,13 +340,12 @@ def _shift(d: DateMatch, offset: int) -> DateMatch:
 def _read_tail(text: str, item: _Found) -> None:
     pos = item.end
     for _ in range(2):
-        if item.date is None and _DATE_LEAD_RE.match(text, pos):
-            lead = _DATE_LEAD_RE.match(text, pos)
-            assert lead is not None
-            dates = find_dates(text[lead.end() : lead.end() + 40])
-            if dates and dates[0].start <= 5 and dates[0].precision == "day" and dates[0].year is not None:
-                item.date = _shift(dates[0], lead.end())
-                pos = item.end = item.date.end
+        lead = _DATE_LEAD_RE.match(text, pos) if item.date is None else None
+        if lead:
+            date = day_at(text, lead.end())
+            if date is not None:
+                item.date = date
+                pos = item.end = date.end
                 continue
         if item.issuer is None:
             phrase = issuer_after(text, pos)
@@ -299,13 +402,18 @@ def _share_list_issuers(text: str, found: list[_Found]) -> None:
 def _short_references(text: str, found: list[_Found]) -> list[_Found]:
     """'Chỉ thị nêu trên', 'Quyết định số 04 nêu trên', 'Quyết định số 04' -> their antecedent.
 
-    The short tail or bare number is found first and the type word looked for right before it, which is
-    much faster than scanning for every type word."""
+    The short tail or bare number is found first (by plain substring search, `_short_anchor_positions`) and
+    the type word looked for right before it, which is much faster than scanning for every type word."""
     if not found:
         return []
     out: list[_Found] = []
     spans = [(f.start, f.end) for f in found]
-    for m in _SHORT_ANCHOR_RE.finditer(text):
+    last_end = 0
+    for pos in _short_anchor_positions(text):
+        m = _SHORT_ANCHOR_RE.match(text, pos) if pos >= last_end else None
+        if m is None:
+            continue
+        last_end = m.end()
         tail = m["tail"] or m["tail2"]
         if not (tail or m["number"]):
             continue
@@ -345,6 +453,24 @@ _SHORT_ANCHOR_RE = re.compile(
     + r"))",
     re.IGNORECASE,
 )
+
+
+_SHORT_ANCHOR_WORDS = ("số", "nêu trên", "đã nêu", "vừa nêu", "trên")
+
+
+def _short_anchor_positions(text: str) -> list[int]:
+    """Where `_SHORT_ANCHOR_RE` may match: the starts of its literal words, found with str.find on the
+    lower-cased text (a case-insensitive regex cannot skip ahead and costs a full scan)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer: keep offsets right
+        return [m.start() for m in _SHORT_ANCHOR_RE.finditer(text)]
+    positions: set[int] = set()
+    for word in _SHORT_ANCHOR_WORDS:
+        at = lowered.find(word)
+        while at >= 0:
+            positions.add(at)
+            at = lowered.find(word, at + 1)
+    return sorted(positions)
 
 
 @lru_cache(maxsize=1)

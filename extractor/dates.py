@@ -40,7 +40,9 @@ _NUMERIC_RE = re.compile(
 _MONTH_YEAR_RE = re.compile(r"\bth[áa]ng\s+(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})(?![\d/\w])", re.IGNORECASE)
 # d/m without a year: only after "ngày" or right after another date in a list/range.
 # "ngày15/11": a date glued to "ngày" by a missing space is still a date; other letters before digits are codes.
-_DAY_MONTH_RE = re.compile(r"(?:(?<=ngày)|(?<=Ngày)|(?<![\d./\w]))(?P<d>\d{1,2})\s*[/\-.]\s*(?P<m>\d{1,2})(?![\d\w]|\s*[/\-.]\s*\d)")
+_DAY_MONTH_RE = re.compile(
+    r"(?:(?<=ngày)|(?<=Ngày)|(?<![\d./\w]))(?P<d>\d{1,2})\s*[/\-.]\s*(?P<m>\d{1,2})(?![\d\w]|\s*[/\-.]\s*\d)"
+)
 _NGAY_BEFORE_RE = re.compile(r"\bng[àa]y\s*$", re.IGNORECASE)
 _LIST_LINK_RE = re.compile(r"^\s*(?:,|;|và|hoặc|đến|tới|-|–|—)\s*(?:hết\s+)?(?:ngày\s*)?$", re.IGNORECASE)
 
@@ -179,6 +181,30 @@ def _add_yearless_days(
     return result
 
 
+_NGAY_NUMERIC_RE = re.compile(
+    r"ng[àa]y\s*(?P<d>\d{1,2})(?P<s1>" + _SEP + r")(?P<m>\d{1,2})(?P<s2>" + _SEP + r")(?P<y>\d{4})(?![\d/\w])",
+    re.IGNORECASE,
+)
+
+
+def day_at(text: str, pos: int) -> DateMatch | None:
+    """The full date (day, month and year) that "ngày" at `pos` opens ("ngày 21/01/2020", "ngày 16 tháng
+    01 năm 2020"), else None. Anchored, so a caller reading what follows a citation does not rescan."""
+    m = _WORDS_RE.match(text, pos)
+    if m and m["ngay"] and m["d"] and m["m"]:
+        year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
+        if _valid(year, month, day):
+            return DateMatch(pos, m.end(), m.group(), year, month, day, "day")
+        return None
+    m = _NGAY_NUMERIC_RE.match(text, pos)
+    if m and m["s1"].strip() == m["s2"].strip():
+        year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
+        if _valid(year, month, day):
+            start = m.start("d")
+            return DateMatch(start, m.end(), text[start : m.end()], year, month, day, "day")
+    return None
+
+
 def parse_date(text: str, default_year: int | None = None) -> str | None:
     """ISO form of the first date in `text` ("2020-01-21", partial "2021-03" / "2021"), else None."""
     for match in find_dates(text, default_year):
@@ -187,4 +213,4 @@ def parse_date(text: str, default_year: int | None = None) -> str | None:
     return None
 
 
-__all__ = ["DateMatch", "find_dates", "parse_date"]
+__all__ = ["DateMatch", "day_at", "find_dates", "parse_date"]

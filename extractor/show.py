@@ -143,7 +143,8 @@ def render_page(doc: PlanDocument, findings: list) -> str:  # noqa: ANN001 - aud
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
-body{{font-family:system-ui,sans-serif;margin:0;display:grid;grid-template-columns:minmax(0,3fr) minmax(0,1.2fr);gap:1rem}}
+body{{font-family:system-ui,sans-serif;margin:0;display:grid;
+grid-template-columns:minmax(0,3fr) minmax(0,1.2fr);gap:1rem}}
 main{{padding:1rem 1.5rem}} aside{{padding:1rem;background:#f7f7f7;border-left:1px solid #ddd;font-size:.9em}}
 .line .spans{{line-height:2.2!important;padding:0!important}} table{{border-collapse:collapse;font-size:.9em}}
 th{{text-align:left;padding-right:1em;color:#555}} .key{{padding:2px 6px;margin-right:4px;border-radius:3px}}

@@ -79,3 +79,14 @@ def test_date_glued_to_ngay_by_a_missing_space():
     assert parse_date("trước ngày15/11", default_year=2021) == "2021-11-15"
     assert parse_date("ban hành ngày15/11/2020") == "2020-11-15"
     assert find_dates("Kế hoạch KH15/11") == []
+
+
+def test_day_at_reads_only_the_date_that_ngay_opens():
+    from extractor.dates import day_at
+
+    text = "số 12/KH-UBND ngày 16 tháng 01 năm 2020 và ngày 3/4/2021"
+    assert day_at(text, text.index("ngày")).iso == "2020-01-16"
+    assert day_at(text, text.rindex("ngày")).iso == "2021-04-03"
+    assert day_at("ngày 31/02/2021", 0) is None  # no such day
+    assert day_at("ngày 15/11 hằng năm", 0) is None  # no year: not a document's date
+    assert day_at("trước ngày 15/11/2021", 0) is None  # anchored at the position given
