@@ -19,9 +19,10 @@ from lxml import etree
 
 from extractor.blocks import Block, ReadResult
 from extractor.errors import LimitExceeded, VnplanError
+from extractor.layout_tables import layout_kind
 from extractor.legacy import convert_run, font_encoding
 from extractor.limits import Limits
-from extractor.normalize import clean_text, fold
+from extractor.normalize import clean_text
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -755,49 +756,10 @@ def _text_follows(items: list[etree._Element], index: int) -> bool:
 
 # --- layout tables ----------------------------------------------------------------------------------
 
-# Kinds of lines that mark the header block and the signature block of a Vietnamese administrative
-# document (Nghị định 30/2020/NĐ-CP, Phụ lục I): the national motto, the "Số:" line, the place-and-date
-# line, the "Nơi nhận:" list, and the signer's authority mark (TM., KT., TL., TUQ., Q.). Matched on
-# folded text (lower case, no look-alikes).
-_MOTTO = re.compile(r"cộng hòa xã hội chủ nghĩa việt nam|độc lập\s*-\s*tự do\s*-\s*hạnh phúc")
-_NUMBER_LINE = re.compile(r"^số\s*:")
-_DATE_LINE = re.compile(r"ngày\s*[\d.…_ ]*\s*tháng\s*[\d.…_ ]*\s*năm\s*(\d{4}|[.…_ ]+)")
-_RECIPIENTS = re.compile(r"^nơi nhận\s*:?")
-_AUTHORITY = re.compile(r"^(tm|kt|tl|tuq|q)\s*\.\s*\S")
-_MAX_LAYOUT_COLUMNS = 3
-_MAX_LAYOUT_ROWS = 8
-
 
 def _layout_kind(tbl: etree._Element, walker: _BodyWalker, body_started: bool,
                  has_text_after: bool) -> str | None:
-    """"header" or "footer" when a table only lays out the header or signature block, else None.
-
-    Structure: few columns and rows. Content: at least one line of the header kinds (motto, "Số:",
-    place and date) or of the signature kinds ("Nơi nhận", authority mark, an upper-case signer title
-    alone in its cell). Position decides which: before the running body -> header, after -> footer.
-    """
+    """"header" or "footer" when a table only lays out the header or signature block, else None."""
     rows = [child for child in tbl if child.tag == f"{W}tr"]
-    if not rows or len(rows) > _MAX_LAYOUT_ROWS:
-        return None
-    widths = [len([c for c in row if c.tag == f"{W}tc"]) for row in rows]
-    if max(widths) > _MAX_LAYOUT_COLUMNS or max(widths) < 1:
-        return None
-    lines = [fold(line) for line in walker.plain_text(tbl)]
-    if not lines or sum(len(line) for line in lines) > 1500:
-        return None
-    header_hits = sum(1 for line in lines if _MOTTO.search(line) or _NUMBER_LINE.search(line)
-                      or _DATE_LINE.search(line))
-    footer_hits = sum(1 for line in lines if _RECIPIENTS.search(line) or _AUTHORITY.search(line))
-    if not body_started and header_hits:
-        return "header"
-    if body_started and (footer_hits or (header_hits and not has_text_after)):
-        return "footer"
-    if body_started and not has_text_after and _signer_like(walker.plain_text(tbl)):
-        return "footer"
-    return None
-
-
-def _signer_like(lines: list[str]) -> bool:
-    """A closing table whose lines are short upper-case titles and names (signature without marks)."""
-    upper = [line for line in lines if len(line) <= 60 and line.upper() == line and any(c.isalpha() for c in line)]
-    return bool(upper) and len(lines) <= 12
+    widths = [len([c for c in row if c.tag == f"{W}tc"]) for row in rows] or [0]
+    return layout_kind(walker.plain_text(tbl), len(rows), max(widths), body_started, has_text_after)
