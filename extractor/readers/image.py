@@ -1,0 +1,69 @@
+"""Images (.png, .jpg, .jpeg, .tif, .tiff): every frame OCR'd with Tesseract, laid out like a PDF page.
+
+The pixel count is read from the image header and checked against the limit before any decoding, so a
+decompression bomb is refused without being expanded.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from extractor.blocks import ReadResult
+from extractor.errors import LimitExceeded, VnplanError
+from extractor.limits import Limits
+from extractor.readers import ocr
+from extractor.readers.pdf import PageContent, blocks_from_pages, lines_from_ocr
+
+DEFAULT_DPI = 300
+
+
+def read(path: Path, limits: Limits) -> ReadResult:
+    from PIL import Image, UnidentifiedImageError
+
+    # Our own check below is the limit; Pillow's bomb guard would raise its own, differently worded error.
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        image = Image.open(path)
+    except (UnidentifiedImageError, OSError) as exc:
+        raise VnplanError(f"not a readable image ({type(exc).__name__})") from None
+    with image, tempfile.TemporaryDirectory(prefix="vnplan-img-") as tmp:
+        work = Path(tmp)
+        frames = getattr(image, "n_frames", 1)
+        if frames > limits.pages:
+            raise LimitExceeded(f"image has {frames} frames, over the page limit of {limits.pages}")
+        prepared: list[tuple[Path, int]] = []
+        sizes: list[tuple[float, float]] = []
+        for frame in range(frames):
+            image.seek(frame)
+            width, height = image.size
+            if width * height > limits.image_pixels:
+                raise LimitExceeded(
+                    f"image is {width}x{height} pixels, over the limit of {limits.image_pixels}"
+                )
+            dpi = _dpi(image)
+            target = work / f"frame-{frame + 1}.pgm"
+            try:
+                image.convert("L").save(target)
+            except (OSError, ValueError) as exc:
+                raise VnplanError(f"image cannot be decoded ({exc})") from None
+            prepared.append((target, dpi))
+            sizes.append((width * 72.0 / dpi, height * 72.0 / dpi))
+        results = ocr.ocr_images(prepared, limits, work)
+    pages = []
+    for number, (lines, (width, height)) in enumerate(zip(results, sizes, strict=False), start=1):
+        page = PageContent(number, width, height, ocr=True)
+        page.lines = lines_from_ocr(lines, number)
+        pages.append(page)
+    return ReadResult(blocks=blocks_from_pages(pages), format="image", pages=len(pages), ocr=True)
+
+
+def _dpi(image: object) -> int:
+    """The image's stated resolution when plausible, else 300 (the usual scanning resolution)."""
+    info = getattr(image, "info", {}) or {}
+    dpi = info.get("dpi")
+    try:
+        value = int(round(float(dpi[0]))) if dpi else 0
+    except (TypeError, ValueError, IndexError):
+        value = 0
+    return value if 70 <= value <= 1200 else DEFAULT_DPI

@@ -1,0 +1,186 @@
+"""OCR with Tesseract (`vie`): page images in, positioned lines out (in points, like a PDF text layer).
+
+Tesseract runs as a separate program (argument list, private temp dir, timeout, memory cap) with fully
+automatic page segmentation (`--psm 3`), whose TSV output keeps every word's box: the layout step in
+`pdf.py` rebuilds lines, paragraphs and the side-by-side header from those boxes as it does for text
+PDFs. Pages are recognised two at a time with one thread each, which uses both cores better than one
+Tesseract process with OpenMP threads.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractor.errors import LimitExceeded, VnplanError
+from extractor.limits import Limits
+from extractor.normalize import clean_text
+
+LANGUAGE = "vie"
+TARGET_DPI = 300
+"""Tesseract reads body text best at about 300 DPI (10-12 pt text ~ 30-40 px high)."""
+MIN_CONFIDENCE = 20.0
+"""Words below this confidence are mostly stamp ink and smudges, not text."""
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
+@dataclass(slots=True)
+class OcrSegment:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass(slots=True)
+class OcrLine:
+    segments: list[OcrSegment] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Word:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float
+
+
+def dpi_for(width_pt: float, height_pt: float, limits: Limits) -> int:
+    """The rendering resolution: TARGET_DPI, lowered so that the page image stays within the pixel limit."""
+    area_in = max(width_pt * height_pt / (72.0 * 72.0), 1e-6)
+    fitting = int(math.sqrt(limits.image_pixels / area_in))
+    dpi = min(TARGET_DPI, fitting)
+    if dpi < 50:
+        raise LimitExceeded(f"page of {width_pt:.0f}x{height_pt:.0f} pt is too large to OCR within the pixel limit")
+    return dpi
+
+
+def ocr_pdf_pages(document: object, indexes: list[int], limits: Limits) -> Iterator[tuple[int, list[OcrLine]]]:
+    """Render the given pages (0-based) with pypdfium2 and OCR them; yields (index, lines) in order."""
+    with tempfile.TemporaryDirectory(prefix="vnplan-ocr-") as tmp:
+        work = Path(tmp)
+        jobs: list[tuple[int, Path, int]] = []
+        for index in indexes:
+            page = document[index]  # type: ignore[index]
+            width, height = page.get_size()
+            dpi = dpi_for(width, height, limits)
+            bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+            image_path = work / f"page-{index + 1}.pgm"
+            bitmap.to_pil().convert("L").save(image_path)
+            bitmap.close()
+            page.close()
+            jobs.append((index, image_path, dpi))
+        yield from _run_jobs(jobs, limits, work)
+
+
+def ocr_images(images: list[tuple[Path, int]], limits: Limits, work: Path) -> list[list[OcrLine]]:
+    """OCR prepared grayscale images [(path, dpi)]; one list of lines per image, in order."""
+    jobs = [(i, path, dpi) for i, (path, dpi) in enumerate(images)]
+    return [lines for _, lines in _run_jobs(jobs, limits, work)]
+
+
+def _run_jobs(jobs: list[tuple[int, Path, int]], limits: Limits, work: Path) -> Iterator[tuple[int, list[OcrLine]]]:
+    if len(jobs) <= 1 or WORKERS == 1:
+        for index, path, dpi in jobs:
+            yield index, recognize(path, dpi, limits, work)
+        return
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = [(index, pool.submit(recognize, path, dpi, limits, work)) for index, path, dpi in jobs]
+        for index, future in futures:
+            yield index, future.result()
+
+
+def recognize(image: Path, dpi: int, limits: Limits, work: Path) -> list[OcrLine]:
+    """Run Tesseract on one image and return its lines in points (1/72 inch)."""
+    from extractor.sandbox import run_program
+
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "OMP_THREAD_LIMIT": "1",
+        "LANG": "C.UTF-8",
+    }
+    if "TESSDATA_PREFIX" in os.environ:
+        env["TESSDATA_PREFIX"] = os.environ["TESSDATA_PREFIX"]
+    argv = ["tesseract", str(image), "stdout", "-l", LANGUAGE, "--psm", "3", "--dpi", str(dpi), "tsv"]
+    done = run_program(
+        argv, timeout=limits.subprocess_seconds, cwd=work, memory_bytes=limits.memory_bytes, env=env
+    )
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        cause = message[-1] if message else f"exit status {done.returncode}"
+        if "vie" in cause and ("traineddata" in cause or "language" in cause.lower()):
+            raise VnplanError("Tesseract has no Vietnamese language data (install tesseract-ocr-vie)")
+        raise VnplanError(f"OCR failed: {cause[:200]}")
+    return lines_from_tsv(done.stdout.decode("utf-8", "replace"), dpi)
+
+
+def lines_from_tsv(tsv: str, dpi: int) -> list[OcrLine]:
+    """Group Tesseract's TSV words by (block, paragraph, line); cut a line at gaps wider than 2 heights."""
+    grouped: dict[tuple[int, int, int, int], list[_Word]] = {}
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        text = clean_text(cols[11])
+        try:
+            conf = float(cols[10])
+            box = [int(v) for v in cols[6:10]]
+        except ValueError:
+            continue
+        if not text or conf < MIN_CONFIDENCE:
+            continue
+        key = (int(cols[1]), int(cols[2]), int(cols[3]), int(cols[4]))
+        grouped.setdefault(key, []).append(_Word(text, *box, conf))
+    scale = 72.0 / dpi
+    lines: list[OcrLine] = []
+    for words in grouped.values():
+        words.sort(key=lambda w: w.left)
+        if not _plausible(words):
+            continue
+        height = sorted(w.height for w in words)[len(words) // 2]
+        line = OcrLine()
+        current: list[_Word] = []
+        for word in words:
+            if current and word.left - (current[-1].left + current[-1].width) > 2.0 * height:
+                line.segments.append(_segment(current, scale))
+                current = []
+            current.append(word)
+        line.segments.append(_segment(current, scale))
+        lines.append(line)
+    lines.sort(key=lambda ln: min(s.top for s in ln.segments))
+    return lines
+
+
+def _plausible(words: list[_Word]) -> bool:
+    """A line of real text has letters or digits and is not mostly low-confidence single marks."""
+    chars = "".join(w.text for w in words)
+    alnum = sum(c.isalnum() for c in chars)
+    if alnum == 0:
+        return False
+    mean_conf = sum(w.conf for w in words) / len(words)
+    return mean_conf >= 45 or alnum >= 0.6 * len(chars)
+
+
+def _segment(words: list[_Word], scale: float) -> OcrSegment:
+    top = min(w.top for w in words)
+    bottom = max(w.top + w.height for w in words)
+    heights = sorted(w.height for w in words)
+    # Word boxes hold ascenders and accents: the median box height stands in for the font size.
+    size = heights[len(heights) // 2] * scale
+    return OcrSegment(
+        text=" ".join(w.text for w in words),
+        x0=words[0].left * scale,
+        x1=max(w.left + w.width for w in words) * scale,
+        top=top * scale,
+        bottom=bottom * scale,
+        size=size,
+    )

@@ -1,0 +1,951 @@
+"""PDF (.pdf): born-digital text with pypdfium2, ruled tables with pdfplumber, scanned pages with OCR.
+
+Speed: pypdfium2 gives every character with its box and font in one pass; pdfplumber (slow, pure Python)
+runs only on pages that draw ruling lines, to find the table grid. Pages without a usable text layer (a
+page image with at most a small stamp of text over it) are rendered and read by Tesseract (`ocr.py`).
+
+Both paths produce the same positioned `Line`s, and one layout step turns lines into blocks: repeated
+page headers/footers and page numbers dropped, the side-by-side header and signature blocks split into
+their left and right columns, wrapped lines joined into paragraphs by geometry.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractor.blocks import Block, ReadResult
+from extractor.errors import LimitExceeded, VnplanError
+from extractor.limits import Limits
+from extractor.normalize import clean_text
+
+# A list marker starts a paragraph: "1.", "1.2.", "a)", "đ.", "I.", "-", "+", "*", "•".
+LIST_MARKER_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[IVXLC]{1,6}[.)]|[-+*•–—])(?:\s|$)")
+_PAGE_NUMBER_RE = re.compile(r"^[-–—\s]*(?:trang\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
+_SENTENCE_END = (":", ";", ".", "!", "?")
+GUTTER_EM = 1.5
+"""A horizontal gap wider than this many font sizes separates columns (word spaces stay under ~0.8)."""
+
+
+@dataclass(slots=True)
+class Segment:
+    """Text on one visual line without a wide gap inside it (one column of a side-by-side layout)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool = False
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(slots=True)
+class Line:
+    page: int
+    segments: list[Segment]
+    ocr: bool = False
+
+    @property
+    def top(self) -> float:
+        return min(s.top for s in self.segments)
+
+    @property
+    def bottom(self) -> float:
+        return max(s.bottom for s in self.segments)
+
+    @property
+    def x0(self) -> float:
+        return self.segments[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(s.x1 for s in self.segments)
+
+    @property
+    def size(self) -> float:
+        return max(s.size for s in self.segments)
+
+    @property
+    def bold(self) -> bool:
+        return all(s.bold for s in self.segments)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+
+@dataclass(slots=True)
+class TableRows:
+    """Rows of one ruled table found on a page, placed by its top edge."""
+
+    page: int
+    top: float
+    bottom: float
+    columns: list[tuple[float, float]]
+    rows: list[list[str]]
+
+
+@dataclass(slots=True)
+class PageContent:
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    tables: list[TableRows] = field(default_factory=list)
+    ocr: bool = False
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading
+
+
+def read(path: Path, limits: Limits) -> ReadResult:
+    document = _open(path)
+    try:
+        count = len(document)
+        if count > limits.pages:
+            raise LimitExceeded(f"PDF has {count} pages, over the limit of {limits.pages}")
+        pages, warnings = _read_pages(path, document, limits)
+    finally:
+        document.close()
+    return ReadResult(
+        blocks=blocks_from_pages(pages),
+        format="pdf",
+        pages=count,
+        ocr=any(page.ocr for page in pages),
+        warnings=warnings,
+    )
+
+
+def _open(path: Path):  # noqa: ANN202 - pypdfium2.PdfDocument, imported lazily
+    import pypdfium2 as pdfium
+
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF-" not in head:
+        raise VnplanError("not a PDF file (no %PDF header)")
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise VnplanError("encrypted PDF (a password is needed to open it)") from None
+        raise VnplanError(f"corrupt or truncated PDF ({message.rstrip('.')})") from None
+    try:
+        # Form fields hold text too (the number and date stamped by a signing tool): flattening draws
+        # their appearance into the page, so the text layer has them.
+        document.init_forms()
+    except Exception:  # noqa: BLE001 - forms are a bonus; a document without them reads the same
+        pass
+    return document
+
+
+def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent], list[tuple[str, str]]]:  # noqa: ANN001
+    import pypdfium2.raw as raw
+
+    pages: list[PageContent] = []
+    to_ocr: list[int] = []
+    legacy_used: set[str] = set()
+    plumber = _PlumberDoc(path)
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            if document.formenv is not None and raw.FPDFPage_GetAnnotCount(page.raw) > 0:
+                page.flatten()
+                page.close()
+                page = document[index]
+            width, height = page.get_size()
+            content = PageContent(index + 1, width, height)
+            textpage = page.get_textpage()
+            runs, legacy = _page_runs(textpage, height)
+            textpage.close()
+            legacy_used |= legacy
+            if _needs_ocr(page, runs, width, height):
+                to_ocr.append(index)
+            else:
+                if _has_ruling_lines(page):
+                    content.tables = plumber.tables(index, legacy)
+                if content.tables:
+                    runs = [r for r in runs if not _inside_tables(r, content.tables)]
+                content.lines = _lines_from_runs(runs, content.number)
+            pages.append(content)
+            page.close()
+    finally:
+        plumber.close()
+    if to_ocr:
+        from extractor.readers import ocr
+
+        for index, ocr_lines in ocr.ocr_pdf_pages(document, to_ocr, limits):
+            pages[index].lines = lines_from_ocr(ocr_lines, index + 1)
+            pages[index].ocr = True
+    warnings: list[tuple[str, str]] = []
+    if legacy_used:
+        warnings.append(("legacy-encoding", f"text in legacy fonts converted ({', '.join(sorted(legacy_used))})"))
+    return pages, warnings
+
+
+# ---------------------------------------------------------------------------------------------------
+# Characters -> runs -> lines
+
+
+@dataclass(slots=True)
+class _Char:
+    ch: str
+    x0: float
+    x1: float
+    baseline: float
+    size: float
+    font: str
+
+
+def _page_runs(textpage, page_height: float) -> tuple[list[list[_Char]], set[str]]:  # noqa: ANN001
+    """The page's characters in content order, cut into runs at pdfium's line breaks and wide gaps."""
+    import pypdfium2.raw as raw
+
+    from extractor import legacy
+
+    handle = textpage.raw
+    count = raw.FPDFText_CountChars(handle)
+    rect = raw.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    buffer = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    runs: list[list[_Char]] = []
+    run: list[_Char] = []
+    fonts: dict[bytes, str] = {}
+    for i in range(count):
+        code = raw.FPDFText_GetUnicode(handle, i)
+        if code in (10, 13):  # pdfium's line break
+            if run:
+                runs.append(run)
+                run = []
+            continue
+        if code in (0, 2, 0xFFFE):  # pdfium's markers for a hyphen at line end, unmapped glyphs
+            continue
+        ch = chr(code)
+        raw.FPDFText_GetLooseCharBox(handle, i, rect)
+        raw.FPDFText_GetCharOrigin(handle, i, ox, oy)
+        size = raw.FPDFText_GetFontSize(handle, i)
+        raw.FPDFText_GetFontInfo(handle, i, buffer, 128, flags)
+        key = buffer.value
+        font = fonts.get(key)
+        if font is None:
+            font = fonts[key] = key.decode("latin-1").split("+", 1)[-1]
+        char = _Char(ch, rect.left, rect.right, page_height - oy.value, size if size > 1.5 else 0.0, font)
+        if ch.isspace():
+            if run:
+                char.size = run[-1].size
+                run.append(char)
+            continue
+        last = _last_ink(run)
+        if last is not None:
+            jump = abs(char.baseline - last.baseline) > 0.6 * max(last.size, char.size, 1.0)
+            gap = char.x0 - last.x1
+            if jump or gap > GUTTER_EM * max(last.size, 6.0) or gap < -3.0 * max(last.size, 6.0):
+                runs.append(run)
+                run = []
+        run.append(char)
+    if run:
+        runs.append(run)
+    legacy_fonts = {name for name in set(fonts.values()) if name and legacy.convert_run("a", name)[1] is not None}
+    return [r for r in runs if _last_ink(r) is not None], legacy_fonts
+
+
+def _last_ink(run: list[_Char]) -> _Char | None:
+    for char in reversed(run):
+        if not char.ch.isspace():
+            return char
+    return None
+
+
+def _run_text(chars: list[_Char]) -> str:
+    """Text of characters on one line: legacy-font runs converted, a space where the ink has a gap."""
+    from extractor import legacy
+
+    parts: list[str] = []
+    pending: list[str] = []
+    pending_font: str | None = None
+    previous: _Char | None = None
+
+    def flush() -> None:
+        if pending:
+            parts.append(legacy.convert_run("".join(pending), pending_font)[0])
+            pending.clear()
+
+    for char in chars:
+        if previous is not None and not char.ch.isspace() and not previous.ch.isspace():
+            if char.x0 - previous.x1 > 0.12 * max(previous.size, 4.0):
+                flush()
+                parts.append(" ")
+        if char.font != pending_font:
+            flush()
+            pending_font = char.font
+        pending.append(char.ch)
+        previous = char
+    flush()
+    return clean_text("".join(parts))
+
+
+def _segment(chars: list[_Char]) -> Segment | None:
+    ink = [c for c in chars if not c.ch.isspace()]
+    if not ink:
+        return None
+    size = statistics.median(c.size for c in ink) or 10.0
+    baseline = statistics.median(c.baseline for c in ink)
+    bold = sum(1 for c in ink if "bold" in c.font.lower()) * 2 > len(ink)
+    x1 = max(c.x1 for c in ink)
+    return Segment(_run_text(chars), ink[0].x0, x1, baseline - 0.8 * size, baseline + 0.2 * size, size, bold)
+
+
+def _lines_from_runs(runs: list[list[_Char]], page: int) -> list[Line]:
+    """Group runs into visual lines (vertical overlap) and re-cut each line into segments at wide gaps."""
+    pieces = [(run, _segment(run)) for run in runs]
+    placed = sorted(((r, s) for r, s in pieces if s is not None), key=lambda p: (p[1].top, p[1].x0))
+    groups: list[list[tuple[list[_Char], Segment]]] = []
+    for run, seg in placed:
+        for group in reversed(groups[-4:]):
+            top = min(s.top for _, s in group)
+            bottom = max(s.bottom for _, s in group)
+            overlap = min(bottom, seg.bottom) - max(top, seg.top)
+            if overlap > 0.5 * min(bottom - top, seg.bottom - seg.top):
+                group.append((run, seg))
+                break
+        else:
+            groups.append([(run, seg)])
+    lines: list[Line] = []
+    for group in groups:
+        group.sort(key=lambda p: p[1].x0)
+        merged: list[list[_Char]] = []
+        last_x1 = -1e9
+        for run, seg in group:
+            if merged and seg.x0 < last_x1 - 1.0:
+                # Runs drawn over each other's span (a form field's value inside its line): merge the
+                # ink by position; spaces come back from the gaps.
+                ink = [c for c in merged[-1] + run if not c.ch.isspace()]
+                merged[-1] = sorted(ink, key=lambda c: c.x0)
+            else:
+                merged.append(list(run))
+            last_x1 = max(last_x1, seg.x1)
+        segments = [s for s in (_segment(chars) for chars in _split_wide_gaps(merged)) if s and s.text]
+        if segments:
+            lines.append(Line(page, segments))
+    lines.sort(key=lambda ln: ln.top)
+    return lines
+
+
+def _split_wide_gaps(runs: list[list[_Char]]) -> list[list[_Char]]:
+    """Adjacent runs on a line join unless a wide gap (a column gutter or tab stop) separates them."""
+    out: list[list[_Char]] = []
+    for run in runs:
+        ink = [c for c in run if not c.ch.isspace()]
+        if out and ink:
+            previous = _last_ink(out[-1])
+            if previous is not None and ink[0].x0 - previous.x1 <= GUTTER_EM * max(previous.size, 6.0):
+                out[-1] = out[-1] + run
+                continue
+        out.append(run)
+    return out
+
+
+def lines_from_ocr(ocr_lines: list, page: int) -> list[Line]:  # noqa: ANN001 - list[ocr.OcrLine]
+    """Positioned OCR lines as layout lines; two columns read as two text blocks share one line again."""
+    lines = [
+        Line(page, [Segment(s.text, s.x0, s.x1, s.top, s.bottom, s.size) for s in ol.segments], ocr=True)
+        for ol in ocr_lines
+        if ol.segments
+    ]
+    lines.sort(key=lambda ln: ln.top)
+    out: list[Line] = []
+    for line in lines:
+        for other in reversed(out[-3:]):
+            overlap = min(other.bottom, line.bottom) - max(other.top, line.top)
+            height = min(other.bottom - other.top, line.bottom - line.top)
+            disjoint = all(s.x1 < line.x0 or s.x0 > line.x1 for s in other.segments)
+            if overlap > 0.5 * height and disjoint:
+                other.segments = sorted(other.segments + line.segments, key=lambda s: s.x0)
+                break
+        else:
+            out.append(line)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Page classification: text layer or OCR; ruled tables
+
+
+def _needs_ocr(page, runs: list[list[_Char]], width: float, height: float) -> bool:  # noqa: ANN001
+    """OCR a page whose text layer is empty or tiny next to the page image it sits on.
+
+    A scan with a small digital-signature stamp has a few dozen characters over a full-page image;
+    a born-digital page has its text spread over the page, whatever images it also holds.
+    """
+    import pypdfium2.raw as raw
+
+    page_area = max(width * height, 1.0)
+    image_area = 0.0
+    has_paths = False
+    for obj in page.get_objects(max_depth=0):
+        if obj.type == raw.FPDF_PAGEOBJ_PATH:
+            has_paths = True
+            continue
+        if obj.type == raw.FPDF_PAGEOBJ_FORM and not _form_has_image(obj):
+            continue
+        if obj.type in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM):
+            left, bottom, right, top = obj.get_bounds()
+            w = max(0.0, min(right, width) - max(left, 0.0))
+            h = max(0.0, min(top, height) - max(bottom, 0.0))
+            image_area += w * h
+    coverage = min(image_area / page_area, 1.0)
+    ink = [c for run in runs for c in run if not c.ch.isspace()]
+    if not ink:
+        return coverage > 0.05 or has_paths
+    text_area = sum((c.x1 - c.x0) * max(c.size, 1.0) for c in ink) / page_area
+    # Body text covers roughly 10-30% of a page; a stamp over a scan covers well under 2%.
+    return coverage > 0.5 and text_area < 0.02
+
+
+def _form_has_image(form) -> bool:  # noqa: ANN001
+    import pypdfium2.raw as raw
+
+    count = raw.FPDFFormObj_CountObjects(form.raw)
+    for i in range(min(count, 50)):
+        child = raw.FPDFFormObj_GetObject(form.raw, i)
+        if raw.FPDFPageObj_GetType(child) == raw.FPDF_PAGEOBJ_IMAGE:
+            return True
+    return False
+
+
+def _has_ruling_lines(page) -> bool:  # noqa: ANN001
+    """Cheap test for a table grid: at least two horizontal and two vertical thin lines, or boxes."""
+    import pypdfium2.raw as raw
+
+    horizontal = vertical = boxes = 0
+    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=0):
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        if h <= 3 and w >= 10:
+            horizontal += 1
+        elif w <= 3 and h >= 8:
+            vertical += 1
+        elif w >= 10 and h >= 8:
+            boxes += 1
+        if (horizontal >= 2 and vertical >= 2) or boxes >= 2 or (boxes and horizontal + vertical >= 2):
+            return True
+    return False
+
+
+class _PlumberDoc:
+    """pdfplumber, opened only when a page with ruling lines needs its table grid."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pdf = None
+
+    def tables(self, index: int, legacy_fonts: set[str]) -> list[TableRows]:
+        import pdfplumber
+
+        if self.pdf is None:
+            try:
+                self.pdf = pdfplumber.open(self.path)
+            except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on bad input
+                raise VnplanError(f"corrupt PDF ({type(exc).__name__})") from None
+        page = self.pdf.pages[index]
+        try:
+            tables = page.find_tables()
+        except Exception:  # noqa: BLE001 - a broken drawing on one page costs its tables, not the file
+            return []
+        found: list[TableRows] = []
+        for table in tables:
+            rows = _table_rows(page, table, legacy_fonts)
+            if len(rows) < 2 and max((len(r) for r in rows), default=0) < 2:
+                continue  # a framed paragraph or a lone box, not a table
+            _, top, _, bottom = table.bbox
+            columns = [(c.bbox[0], c.bbox[2]) for c in table.columns if c.bbox]
+            found.append(TableRows(index + 1, top, bottom, columns, rows))
+        page.close()
+        return found
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def _table_rows(page, table, legacy_fonts: set[str]) -> list[list[str]]:  # noqa: ANN001
+    from extractor import legacy
+
+    columns = [c.bbox for c in table.columns]
+    texts = table.extract()
+    out: list[list[str]] = []
+    for row, row_texts in zip(table.rows, texts, strict=False):
+        cells: list[str] = []
+        span_end = -1e9
+        for j, bbox in enumerate(row.cells):
+            if bbox is None:
+                column = columns[j] if j < len(columns) else None
+                if column is not None and span_end > column[0] + 1:
+                    continue  # covered by a cell merged across columns: the merged cell appears once
+                cells.append("")  # under a cell merged down the rows
+                continue
+            span_end = bbox[2]
+            text = row_texts[j] or ""
+            if legacy_fonts:
+                region = page.crop(bbox, strict=False)
+                fonts = Counter(c.get("fontname", "").split("+", 1)[-1] for c in region.chars)
+                font = fonts.most_common(1)[0][0] if fonts else None
+                if font in legacy_fonts:
+                    text = legacy.convert_run(text, font)[0]
+            cells.append(clean_text(text.replace("\n", " ")))
+        out.append(cells)
+    return out
+
+
+def _inside_tables(run: list[_Char], tables: list[TableRows]) -> bool:
+    ink = [c for c in run if not c.ch.isspace()]
+    x = (ink[0].x0 + ink[-1].x1) / 2
+    y = statistics.median(c.baseline - 0.3 * c.size for c in ink)
+    for table in tables:
+        left = min((c[0] for c in table.columns), default=-1e9)
+        right = max((c[1] for c in table.columns), default=1e9)
+        if table.top - 1 <= y <= table.bottom + 1 and left - 1 <= x <= right + 1:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------------
+# Layout: lines -> blocks
+
+
+def blocks_from_pages(pages: list[PageContent]) -> list[Block]:
+    """Lay out the lines and tables of all pages into blocks in reading order."""
+    _drop_running_lines(pages)
+    body_size = _body_size(pages)
+    for page in pages:
+        page.lines = [ln for ln in page.lines if not _is_page_number(ln, page, body_size)]
+    header_ids, header_blocks = _header_region(pages)
+    footer_ids, footer_blocks, footer_page = _footer_region(pages, header_ids, body_size)
+    blocks: list[Block] = list(header_blocks)
+    table_index = -1
+    previous_table: TableRows | None = None
+    row_count = 0
+    for page in pages:
+        metrics = _page_metrics(page)
+        items: list[tuple[float, Line | TableRows]] = [
+            (ln.top, ln) for ln in page.lines if id(ln) not in header_ids and id(ln) not in footer_ids
+        ]
+        items += [(t.top, t) for t in page.tables]
+        items.sort(key=lambda item: item[0])
+        pending: list[Line] = []
+        footer_at = min((ln.top for ln in page.lines if id(ln) in footer_ids), default=None)
+        for _, item in items:
+            if footer_at is not None and item.top > footer_at and footer_blocks:
+                blocks += _paragraphs(pending, metrics)
+                blocks += footer_blocks
+                footer_blocks = []
+            if isinstance(item, TableRows):
+                blocks += _paragraphs(pending, metrics)
+                continuing = previous_table is not None and _continues(previous_table, item, blocks)
+                if not continuing:
+                    table_index += 1
+                    row_count = 0
+                rows = item.rows
+                if continuing and previous_table is not None and rows and rows[0] == previous_table.rows[0]:
+                    rows = rows[1:]  # the header row repeated on the new page
+                if continuing and rows and _split_row(blocks[-1], rows[0]):
+                    # A row broken by the page break: its rest has no number in the first column.
+                    last = blocks[-1]
+                    pairs = zip(last.cells or [], rows[0], strict=True)
+                    last.cells = [" ".join(part for part in pair if part) for pair in pairs]
+                    rows = rows[1:]
+                for cells in rows:
+                    blocks.append(Block(kind="row", cells=cells, page=page.number, table=table_index, row=row_count))
+                    row_count += 1
+                previous_table = item
+            else:
+                pending.append(item)
+        blocks += _paragraphs(pending, metrics)
+        if page.number == footer_page and footer_blocks:
+            blocks += footer_blocks
+            footer_blocks = []
+    return _join_across_pages(blocks, pages)
+
+
+def _split_row(previous: Block, cells: list[str]) -> bool:
+    before = previous.cells or []
+    return len(before) == len(cells) > 1 and bool(before[0]) and not cells[0] and any(cells)
+
+
+def _body_size(pages: list[PageContent]) -> float:
+    sizes: Counter[int] = Counter()
+    for page in pages:
+        for line in page.lines:
+            for seg in line.segments:
+                sizes[round(seg.size)] += len(seg.text)
+    return float(sizes.most_common(1)[0][0]) if sizes else 12.0
+
+
+def _running_key(line: Line) -> str:
+    return re.sub(r"\d+", "#", line.text.lower()).strip()
+
+
+def _drop_running_lines(pages: list[PageContent]) -> None:
+    """Drop lines repeated at the top or bottom of most pages (running headers and footers)."""
+    if len(pages) < 3:
+        return
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({_running_key(ln) for ln in _margin_lines(page)})
+    threshold = max(3, len(pages) // 2)
+    repeated = {key for key, n in counts.items() if n >= threshold and key}
+    if not repeated:
+        return
+    for page in pages:
+        margin = {id(ln) for ln in _margin_lines(page)}
+        page.lines = [ln for ln in page.lines if id(ln) not in margin or _running_key(ln) not in repeated]
+
+
+def _margin_lines(page: PageContent) -> list[Line]:
+    band = 0.12 * page.height
+    top = [ln for ln in page.lines[:2] if ln.bottom < band]
+    bottom = [ln for ln in page.lines[-2:] if ln.top > page.height - band]
+    return top + bottom
+
+
+def _is_page_number(line: Line, page: PageContent, body_size: float) -> bool:
+    band = 0.1 * page.height
+    in_margin = line.bottom < band or line.top > page.height - band
+    if not in_margin or not _PAGE_NUMBER_RE.match(line.text):
+        return False
+    # A footnote mark is a small raised digit; a page number is set at text size.
+    return line.ocr or line.size >= 0.8 * body_size
+
+
+# Side-by-side regions ------------------------------------------------------------------------------
+
+_Sided = tuple[Line, list[Segment], list[Segment]]
+
+
+_Columns = tuple[float, float, float, float]
+
+
+def _two_sided(line: Line) -> _Columns | None:
+    """(left center, right center, gutter start, gutter end) when the line is two texts with a gutter."""
+    if len(line.segments) < 2:
+        return None
+    gaps = [(b.x0 - a.x1, i) for i, (a, b) in enumerate(zip(line.segments, line.segments[1:], strict=False))]
+    width, i = max(gaps)
+    left, right = line.segments[: i + 1], line.segments[i + 1 :]
+    if width < GUTTER_EM * line.size:
+        return None
+    left_center = (left[0].x0 + left[-1].x1) / 2
+    right_center = (right[0].x0 + right[-1].x1) / 2
+    return left_center, right_center, left[-1].x1, right[0].x0
+
+
+def _sides(line: Line, columns: _Columns) -> tuple[list[Segment], list[Segment]] | None:
+    """The line's segments as (left column, right column), or None when they do not fit the two columns.
+
+    Left text ends before the right column starts and is centred left of the middle between the columns;
+    right text starts past the middle of the gutter and is centred nearer to its column than to that
+    middle (a title centred on the page belongs to neither).
+    """
+    left_center, right_center, gutter_start, gutter_end = columns
+    split = (gutter_start + gutter_end) / 2
+    left: list[Segment] = []
+    right: list[Segment] = []
+    for seg in line.segments:
+        if seg.x1 <= gutter_end - 0.5 * seg.size:
+            left.append(seg)
+        elif seg.x0 >= split - 0.5 * seg.size:
+            right.append(seg)
+        else:
+            return None
+    middle = (left_center + right_center) / 2
+    if left and (left[0].x0 + max(s.x1 for s in left)) / 2 >= middle:
+        return None
+    if right:
+        right_mid = (right[0].x0 + max(s.x1 for s in right)) / 2
+        if abs(right_mid - right_center) >= abs(right_mid - middle):
+            return None
+    return left, right
+
+
+def _header_region(pages: list[PageContent]) -> tuple[set[int], list[Block]]:
+    """The issuing body (left) beside the national motto (right), then number (left) beside place-date."""
+    if not pages or not pages[0].lines:
+        return set(), []
+    lines = pages[0].lines
+    anchor = next((ln for ln in lines[:5] if _two_sided(ln)), None)
+    if anchor is None:
+        return set(), []
+    columns = _two_sided(anchor)
+    zone: list[_Sided] = []
+    for line in lines[:20]:
+        sides = _sides(line, columns)  # type: ignore[arg-type]
+        if sides is None:
+            if line.top < anchor.top:
+                continue  # a mark above the header does not end it
+            break
+        zone.append((line, *sides))
+    blocks: list[Block] = []
+    for band in _bands(zone):
+        for side, region in ((1, "header-left"), (2, "header-right")):
+            for item in band:
+                if item[side]:
+                    blocks.append(_region_block(_joined(item[side]), item[0], region))  # type: ignore[arg-type]
+    return {id(item[0]) for item in zone}, blocks
+
+
+def _bands(zone: list[_Sided]) -> list[list[_Sided]]:
+    """Cut the header zone into bands where a two-sided line follows a wider gap than the usual pitch."""
+    if not zone:
+        return []
+    pitches = [b[0].top - a[0].top for a, b in zip(zone, zone[1:], strict=False)]
+    usual = min(pitches) if pitches else 0.0
+    bands = [[zone[0]]]
+    for item, pitch in zip(zone[1:], pitches, strict=False):
+        if item[1] and item[2] and pitch > 1.3 * usual:
+            bands.append([item])
+        else:
+            bands[-1].append(item)
+    return bands
+
+
+def _joined(segments: list[Segment]) -> Segment:
+    """One column's part of a line (a tab stop may cut it into several segments) as one segment."""
+    if len(segments) == 1:
+        return segments[0]
+    return Segment(
+        " ".join(s.text for s in segments),
+        segments[0].x0,
+        max(s.x1 for s in segments),
+        min(s.top for s in segments),
+        max(s.bottom for s in segments),
+        max(s.size for s in segments),
+        all(s.bold for s in segments),
+    )
+
+
+def _region_block(seg: Segment, line: Line, region: str) -> Block:
+    return Block(kind="paragraph", text=seg.text, page=line.page, bold=seg.bold, region=region, ocr=line.ocr)
+
+
+def _footer_region(
+    pages: list[PageContent], header_ids: set[int], body_size: float
+) -> tuple[set[int], list[Block], int | None]:
+    """'Nơi nhận:' and its recipient list (left) beside the signer's title and name (right).
+
+    The last place in the document where a line splits into two columns, the lines after it keep to
+    those columns (possibly onto the next page) and the left column holds a dash list. An appendix may
+    follow; footnotes in smaller print may sit between.
+    """
+    lines = [ln for page in pages for ln in page.lines if id(ln) not in header_ids]
+    best: tuple[int, int] | None = None  # (start, end) line indexes of the zone
+    tried = 0
+    for start in range(len(lines) - 1, -1, -1):
+        if _two_sided(lines[start]) is None:
+            continue
+        end = _footer_end(lines, start, body_size)
+        if end is not None and (best is None or end >= best[0]):
+            best = (start, end)  # an earlier anchor whose columns run through the later one wins
+        elif best is not None:
+            break
+        tried += 1
+        if tried >= 60:
+            break
+    if best is None:
+        return set(), [], None
+    ids, blocks = _footer_blocks(lines, best[0], best[1], body_size)
+    return ids, blocks, lines[best[0]].page
+
+
+def _footer_zone(lines: list[Line], start: int, body_size: float) -> list[tuple[int, _Sided]]:
+    columns = _two_sided(lines[start])
+    zone: list[tuple[int, _Sided]] = []
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line.page > lines[start].page + 1:
+            break  # the signature block may run onto one more page, not further
+        sides = _sides(line, columns)  # type: ignore[arg-type]
+        if sides is None:
+            if line.size < 0.85 * body_size:
+                continue  # a footnote below the signature
+            break
+        zone.append((index, (line, *sides)))
+    return zone
+
+
+def _footer_end(lines: list[Line], start: int, body_size: float) -> int | None:
+    """Index of the zone's last line when the two columns from `start` look like a signature block."""
+    zone = _footer_zone(lines, start, body_size)
+    left = [_joined(item[1]) for _, item in zone if item[1]]
+    if len(zone) < 3 or not any(item[2] for _, item in zone):
+        return None
+    if not any(LIST_MARKER_RE.match(seg.text) for seg in left):
+        return None
+    return zone[-1][0]
+
+
+def _footer_blocks(lines: list[Line], start: int, end: int, body_size: float) -> tuple[set[int], list[Block]]:
+    columns = _two_sided(lines[start])
+    zone = [item for index, item in _footer_zone(lines, start, body_size) if index <= end]
+    # The signer's title may stand alone above the 'Nơi nhận:' line, in the right column.
+    head = start
+    while head > 0:
+        previous = lines[head - 1]
+        sides = _sides(previous, columns)  # type: ignore[arg-type]
+        if sides is None or sides[0] or previous.page != lines[start].page:
+            break
+        if lines[start].top - previous.top > 6 * lines[start].size:
+            break
+        zone.insert(0, (previous, *sides))
+        head -= 1
+    blocks = _footer_left([(item[0], _joined(item[1])) for item in zone if item[1]])
+    blocks += [_region_block(_joined(item[2]), item[0], "footer-right") for item in zone if item[2]]
+    return {id(item[0]) for item in zone}, blocks
+
+
+def _footer_left(items: list[tuple[Line, Segment]]) -> list[Block]:
+    """Recipient lines; a wrapped recipient is joined back to the line it continues."""
+    blocks: list[Block] = []
+    for line, seg in items:
+        previous = blocks[-1].text if blocks else ""
+        if blocks and not LIST_MARKER_RE.match(seg.text) and not previous.endswith(_SENTENCE_END):
+            blocks[-1].text = f"{previous} {seg.text}"
+            continue
+        blocks.append(_region_block(seg, line, "footer-left"))
+    return blocks
+
+
+# Paragraphs -----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Metrics:
+    left: float
+    right: float
+    center: float
+    pitch: float
+
+
+def _page_metrics(page: PageContent) -> _Metrics:
+    lines = page.lines
+    if not lines:
+        return _Metrics(0.0, page.width, page.width / 2, 14.0)
+    lefts = Counter(round(ln.x0) for ln in lines)
+    common = lefts.most_common(1)[0][1]
+    left = float(min(x for x, n in lefts.items() if n * 3 >= common))
+    rights = sorted(ln.x1 for ln in lines)
+    right = rights[int(0.9 * (len(rights) - 1))]
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if 0 < b.top - a.top < 3 * a.size]
+    pitch = statistics.median(pitches) if pitches else 1.2 * lines[0].size
+    return _Metrics(left, right, (left + right) / 2, pitch)
+
+
+def _paragraphs(lines: list[Line], metrics: _Metrics) -> list[Block]:
+    """Join wrapped lines into paragraph blocks; empties `lines`."""
+    blocks: list[Block] = []
+    current: list[Line] = []
+    for line in lines:
+        if current and _continues_paragraph(current[-1], line, metrics):
+            current.append(line)
+            continue
+        if current:
+            blocks.append(_paragraph_block(current))
+        current = [line]
+    if current:
+        blocks.append(_paragraph_block(current))
+    lines.clear()
+    return blocks
+
+
+def _continues_paragraph(previous: Line, line: Line, m: _Metrics) -> bool:
+    if line.page != previous.page or LIST_MARKER_RE.match(line.text):
+        return False
+    if previous.bold != line.bold or abs(previous.size - line.size) > max(1.0, 0.15 * line.size):
+        return False
+    pitch = line.top - previous.top
+    if pitch > 1.6 * m.pitch or pitch < 0.3 * m.pitch:
+        return False
+    size = line.size
+    if _centered(previous, m) and _centered(line, m):
+        # A centred title wraps onto a centred line; a change of case starts the next title part.
+        return _caps(previous.text) == _caps(line.text)
+    if line.x0 > previous.x0 + 0.8 * size and line.x0 > m.left + 0.8 * size:
+        return False  # indented more than the line above: a first line
+    first_word = line.text.split(" ", 1)[0]
+    seg = line.segments[0]
+    word_width = (seg.x1 - seg.x0) * len(first_word) / max(len(seg.text), 1)
+    # The line above stopped short although the next word would have fitted: it ended its paragraph.
+    return m.right - previous.x1 <= word_width + 0.6 * size
+
+
+def _centered(line: Line, m: _Metrics) -> bool:
+    return line.x0 > m.left + line.size and abs(line.x0 + line.x1 - 2 * m.center) < 2 * line.size
+
+
+def _caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
+def _paragraph_block(lines: list[Line]) -> Block:
+    return Block(
+        kind="paragraph",
+        text=clean_text(" ".join(ln.text for ln in lines)),
+        page=lines[0].page,
+        bold=all(ln.bold for ln in lines),
+        ocr=lines[0].ocr,
+    )
+
+
+def _continues(previous: TableRows, table: TableRows, blocks: list[Block]) -> bool:
+    """A table at the top of a page continues the previous page's table when the columns line up."""
+    if table.page != previous.page + 1 or not blocks or blocks[-1].kind != "row":
+        return False
+    if len(table.columns) != len(previous.columns):
+        return False
+    # Column left edges and the table's right edge (a merged cell widens one column's box).
+    edges = [c[0] for c in table.columns] + [max(c[1] for c in table.columns)]
+    before = [c[0] for c in previous.columns] + [max(c[1] for c in previous.columns)]
+    return all(abs(a - b) < 3 for a, b in zip(edges, before, strict=False))
+
+
+def _join_across_pages(blocks: list[Block], pages: list[PageContent]) -> list[Block]:
+    """A paragraph cut by a page break (the page's last line runs to the margin) continues."""
+    right = {p.number: _page_metrics(p).right for p in pages}
+    ends = {p.number: p.lines[-1].x1 for p in pages if p.lines}
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for i, block in enumerate(blocks):
+        if block.page is not None and block.region is None:
+            first.setdefault(block.page, i)
+            last[block.page] = i
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.page is not None
+            and block.kind == "paragraph" == previous.kind
+            and block.region is None is previous.region
+            and block.page == previous.page + 1
+            and first.get(block.page) == i
+            and blocks[last[previous.page]] is previous
+            and ends.get(previous.page, 0.0) >= right.get(previous.page, 1e9) - 2
+            and not LIST_MARKER_RE.match(block.text)
+            and not previous.text.endswith(_SENTENCE_END)
+            and previous.bold == block.bold
+        ):
+            previous.text = f"{previous.text} {block.text}"
+            continue
+        out.append(block)
+    return out

@@ -1,0 +1,102 @@
+"""OCR: scanned PDF pages and image files read with Tesseract, laid out like text pages."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from extractor.errors import LimitExceeded
+from extractor.limits import Limits
+from extractor.readers import ocr, read
+from tests.conftest import need_program
+
+TEXT_PDF = "lamdong-to-trinh-kh-cchc-2026.pdf"
+
+
+@pytest.fixture(autouse=True)
+def _tesseract() -> None:
+    need_program("tesseract")
+
+
+def _flat(result) -> str:  # noqa: ANN001
+    return re.sub(r"\s+", " ", " ".join(b.line for b in result.blocks)).strip()
+
+
+def _raster(source: Path, target: Path, dpi: int = 200) -> Path:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(source))
+    image = document[0].render(scale=dpi / 72).to_pil().convert("RGB")
+    document.close()
+    image.save(target, resolution=dpi)
+    return target
+
+
+def test_scanned_pdf_character_error_rate(real_dir: Path, tmp_path: Path) -> None:
+    """A born-digital page rasterised to an image-only PDF must OCR back to its own text (CER <= 3%)."""
+    source = real_dir / TEXT_PDF
+    truth = _flat(read(source, Limits()))
+    scan = _raster(source, tmp_path / "scan.pdf")
+    began = time.perf_counter()
+    result = read(scan, Limits())
+    seconds = time.perf_counter() - began
+    got = _flat(result)
+    cer = Levenshtein.distance(got, truth) / len(truth)
+    print(f"OCR one page: {seconds:.1f} s, CER {cer:.3%}")
+    assert result.ocr and result.pages == 1
+    assert all(b.ocr for b in result.blocks)
+    assert cer <= 0.03
+    assert any(b.region == "header-left" for b in result.blocks)
+    assert any(b.region == "footer-right" for b in result.blocks)
+
+
+def test_image_file(real_dir: Path, tmp_path: Path) -> None:
+    image = _raster(real_dir / TEXT_PDF, tmp_path / "page.png")
+    result = read(image, Limits())
+    assert result.ocr and result.format == "image"
+    assert "Sở Nội vụ kính trình dự thảo Kế hoạch" in _flat(result)
+
+
+def test_image_pixel_limit_checked_before_decoding(tmp_path: Path) -> None:
+    from PIL import Image
+
+    path = tmp_path / "big.png"
+    Image.new("L", (400, 300), 255).save(path)
+    with pytest.raises(LimitExceeded, match="pixels"):
+        read(path, Limits(image_pixels=100_000))
+
+
+def test_render_resolution_respects_pixel_limit() -> None:
+    assert ocr.dpi_for(595, 842, Limits()) == ocr.TARGET_DPI
+    low = ocr.dpi_for(595, 842, Limits(image_pixels=2_000_000))
+    assert low < ocr.TARGET_DPI and (595 * low / 72) * (842 * low / 72) <= 2_000_000
+    with pytest.raises(LimitExceeded):
+        ocr.dpi_for(595, 842, Limits(image_pixels=10_000))
+
+
+def test_scan_with_received_stamp(real_dir: Path) -> None:
+    began = time.perf_counter()
+    result = read(real_dir / "bca-kh-996-kiem-soat-ma-tuy-2026-scan.pdf", Limits())
+    print(f"bca scan: {result.pages} pages, {time.perf_counter() - began:.1f} s")
+    text = _flat(result)
+    assert result.ocr and result.pages == 4
+    assert {b.page for b in result.blocks} == {1, 2, 3}  # page 4 is blank
+    assert "Phối hợp kiểm soát các hoạt động hợp pháp" in text
+    assert "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Bùi Duy Hưng" in text
+
+
+def test_scan_with_small_signature_text_layer(real_dir: Path) -> None:
+    """The page images are OCR'd although a digital-signature stamp gives them a few characters of text."""
+    result = read(real_dir / "lamdong-kh-589-hoi-nghi-scan.pdf", Limits())
+    text = _flat(result)
+    assert result.ocr and result.pages == 8
+    # Even pages are blank backs of a double-sided scan; the four printed pages hold ~8,000 characters.
+    assert {b.page for b in result.blocks} == {1, 3, 5, 7}
+    assert len(text) > 6_000
+    assert "Tổ chức Hội nghị triển khai Chương trình mục tiêu quốc gia" in text
+    assert "Thời gian ký" in text

@@ -1,0 +1,129 @@
+"""PDF reader: born-digital text (reading order, paragraphs, header/signature regions, ruled tables)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from extractor.errors import LimitExceeded, VnplanError
+from extractor.limits import Limits
+from extractor.readers import pdf, read
+from tests.conftest import REAL, need, need_program
+
+TEXT_PDF = "lamdong-to-trinh-kh-cchc-2026.pdf"
+
+
+def _texts(result, region=None):  # noqa: ANN001, ANN202
+    return [b.text for b in result.blocks if b.kind == "paragraph" and b.region == region]
+
+
+def test_text_pdf_layout(real_dir: Path) -> None:
+    result = read(real_dir / TEXT_PDF, Limits())
+    assert result.pages == 1 and not result.ocr
+    assert _texts(result, "header-left") == ["UBND TỈNH LÂM ĐỒNG", "SỞ NỘI VỤ", "Số: 666 /TTr-SNV"]
+    assert _texts(result, "header-right") == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Lâm Đồng, ngày 22 tháng 12 năm 2025",
+    ]
+    # Band by band: issuing body, motto, then number, place-date.
+    regions = [b.region for b in result.blocks[:6]]
+    assert regions == ["header-left"] * 2 + ["header-right"] * 2 + ["header-left", "header-right"]
+    assert _texts(result, "footer-left") == ["Nơi nhận:", "- Như trên;", "- Lãnh đạo SNV;", "- Lưu: VT, CCHC&VTLT(Tín)."]
+    assert _texts(result, "footer-right") == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Hữu Tuấn"]
+    body = _texts(result)
+    # Wrapped lines joined into one paragraph; a list item starts its own.
+    assert any(t.startswith("Thực hiện Nghị quyết số 76/NQ-CP") and t.endswith("báo cáo định kỳ;") for t in body)
+    assert "1. Có 131/144 cơ quan, đơn vị, địa phương hoàn toàn thống nhất với dự thảo." in body
+    # A centred title wrapped over two lines is one block; the type word stays apart.
+    assert "TỜ TRÌNH" in body
+    assert "Về việc trình ký dự thảo Kế hoạch cải cách hành chính nhà nước năm 2026 tỉnh Lâm Đồng" in body
+    assert all(b.page == 1 for b in result.blocks)
+    bold = {b.text: b.bold for b in result.blocks}
+    assert bold["SỞ NỘI VỤ"] and not bold["UBND TỈNH LÂM ĐỒNG"]
+
+
+def test_text_pdf_complete_against_pdftotext(real_dir: Path) -> None:
+    tool = need_program("pdftotext")
+    reference = subprocess.run([tool, str(real_dir / TEXT_PDF), "-"], capture_output=True, check=True).stdout
+    words = re.findall(r"\w+", reference.decode("utf-8"))
+    ours = "\n".join(b.line for b in read(real_dir / TEXT_PDF, Limits()).blocks)
+    missing = [w for w in words if w not in ours]
+    assert not missing, missing[:20]
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real DOCX plan (body, signature block, an appendix table over two pages) printed by LibreOffice."""
+    need(REAL.is_dir(), "../shared/real is not present")
+    soffice = need_program("soffice")
+    out = tmp_path_factory.mktemp("pdf")
+    source = REAL / "lamdong-kh-kiem-tra-cchc-2026.docx"
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{out}/profile", "--convert-to", "pdf",
+         "--outdir", str(out), str(source)],
+        capture_output=True, timeout=180, check=True,
+    )
+    return out / "lamdong-kh-kiem-tra-cchc-2026.pdf"
+
+
+def test_converted_plan_table_over_page_break(converted: Path) -> None:
+    result = read(converted, Limits())
+    rows = [b for b in result.blocks if b.kind == "row"]
+    assert rows and {b.table for b in rows} == {0}
+    assert rows[0].cells == ["STT", "Đơn vị được kiểm tra", "Thời gian kiểm tra"]
+    pages = {b.page for b in rows}
+    assert len(pages) >= 2  # one table continued over the page break keeps its index
+    assert [b.row for b in rows] == list(range(len(rows)))
+    assert ["2", "Sở Xây dựng", "Tháng 7/2026"] in [b.cells for b in rows]
+    assert _texts(result, "footer-left")[0] == "Nơi nhận:"
+    assert _texts(result, "footer-right")[-1] == "Nguyễn Ngọc Phúc"
+    assert result.pages and result.pages >= 8
+
+
+def test_page_limit(converted: Path) -> None:
+    with pytest.raises(LimitExceeded):
+        read(converted, Limits(pages=2))
+
+
+def test_corrupt_pdf(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nthis is not a pdf body")
+    with pytest.raises(VnplanError, match="PDF"):
+        read(broken, Limits())
+    not_pdf = tmp_path / "fake.pdf"
+    not_pdf.write_bytes(b"hello world")
+    with pytest.raises(VnplanError, match="not a PDF"):
+        read(not_pdf, Limits())
+
+
+def test_truncated_pdf(real_dir: Path, tmp_path: Path) -> None:
+    data = (real_dir / TEXT_PDF).read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: len(data) // 3])
+    try:
+        result = read(cut, Limits())
+    except VnplanError as exc:
+        assert exc.cause
+    else:  # pdfium repairs what it can: then what it gives is still text from the file
+        assert result.blocks
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    qpdf = need_program("qpdf")
+    source = REAL / TEXT_PDF
+    need(source.exists(), "real text PDF missing")
+    locked = tmp_path / "locked.pdf"
+    subprocess.run([qpdf, "--encrypt", "user", "owner", "256", "--", str(source), str(locked)], check=True)
+    with pytest.raises(VnplanError, match="encrypted PDF"):
+        read(locked, Limits())
+
+
+def test_list_marker_pattern() -> None:
+    for text in ("1. Mục tiêu", "a) Nhiệm vụ", "- Như trên;", "+ Tổ chức", "* Ghi chú", "I. MỤC ĐÍCH", "2.1. Nội dung"):
+        assert pdf.LIST_MARKER_RE.match(text), text
+    for text in ("2030, Quyết định", "ngày 15/7/2021", "Lâm Đồng"):
+        assert not pdf.LIST_MARKER_RE.match(text), text
