@@ -482,20 +482,16 @@ class _PlumberDoc:
 def _table_rows(page, table, legacy_fonts: set[str]) -> list[list[str]]:  # noqa: ANN001
     from extractor import legacy
 
-    columns = [c.bbox for c in table.columns]
     texts = table.extract()
     out: list[list[str]] = []
     for row, row_texts in zip(table.rows, texts, strict=False):
         cells: list[str] = []
-        span_end = -1e9
         for j, bbox in enumerate(row.cells):
             if bbox is None:
-                column = columns[j] if j < len(columns) else None
-                if column is not None and span_end > column[0] + 1:
-                    continue  # covered by a cell merged across columns: the merged cell appears once
-                cells.append("")  # under a cell merged down the rows
+                # Covered by a cell merged across columns, or under one merged down the rows: an empty
+                # cell keeps the columns on the table's grid (as the DOCX reader does).
+                cells.append("")
                 continue
-            span_end = bbox[2]
             text = row_texts[j] or ""
             if legacy_fonts:
                 region = page.crop(bbox, strict=False)
@@ -503,9 +499,18 @@ def _table_rows(page, table, legacy_fonts: set[str]) -> list[list[str]]:  # noqa
                 font = fonts.most_common(1)[0][0] if fonts else None
                 if font in legacy_fonts:
                     text = legacy.convert_run(text, font)[0]
-            cells.append(clean_text(text.replace("\n", " ")))
+            cells.append(clean_text(_join_cell_lines(text)))
         out.append(cells)
     return out
+
+
+def _join_cell_lines(text: str) -> str:
+    """A cell's wrapped lines as one text. In a column too narrow for its number ("10" drawn as "1" over
+    "0", "II" as "I" over "I") the pieces are parts of one token and join without a space."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) > 1 and all(len(line) <= 2 and line.isalnum() for line in lines):
+        return "".join(lines)
+    return " ".join(lines)
 
 
 def _inside_tables(run: list[_Char], tables: list[TableRows]) -> bool:
