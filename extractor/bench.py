@@ -174,7 +174,35 @@ def scaling(txt_files: list[Path], factor: int = 10) -> dict[str, float]:
     }
 
 
-def measure(corpus: Path, repeat: int, workers: int, include_scan: bool) -> dict:
+def batch_throughput(txt_files: list[Path], count: int, workers: int, engines: list[str]) -> dict[str, float]:
+    """Documents/s of `vnplan batch` over a synthetic archive of `count` text plans (the corpus repeated,
+    each copy with its own bytes), for one worker, all workers, and Ray on this machine when installed.
+    Wall time of the whole command, so it includes start-up (Ray's is several seconds)."""
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "archive"
+        archive.mkdir()
+        for index in range(count):
+            source = txt_files[index % len(txt_files)]
+            text = source.read_text(encoding="utf-8-sig")
+            (archive / f"{source.stem}_{index:05d}.txt").write_text(f"{text}\n# copy {index}\n", encoding="utf-8")
+        runs = [("local, 1 worker", "local", 1), (f"local, {workers} workers", "local", workers)]
+        if "ray" in engines:
+            runs.append((f"ray, {workers} workers (incl. start-up)", "ray", workers))
+        for name, engine, n in runs:
+            out = Path(tmp) / f"out-{engine}-{n}"
+            began = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "extractor", "batch", str(archive), "--out", str(out), "--workers", str(n),
+                 "--engine", engine, "--progress", "off"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+            )
+            seconds = time.perf_counter() - began
+            results[name] = count / seconds if done.returncode == 0 else float("nan")
+    return results
+
+
+def measure(corpus: Path, repeat: int, workers: int, include_scan: bool, batch_docs: int = 0) -> dict:
     groups = corpus_by_format(corpus)
     if not include_scan:
         groups.pop("scanned pdf", None)
@@ -183,6 +211,8 @@ def measure(corpus: Path, repeat: int, workers: int, include_scan: bool) -> dict
     stage_totals: dict[str, float] = defaultdict(float)
     for fmt, files in groups.items():
         reps = 1 if fmt == "scanned pdf" else repeat
+        if fmt != "scanned pdf":
+            run_serial(files[:1], 1)  # warm-up: lazily loaded data (provinces, code tables) is not the format's cost
         serial = run_serial(files, reps)
         parallel, peak = run_parallel(files, reps, workers)
         for name, value in serial.stage_seconds.items():
@@ -208,6 +238,12 @@ def measure(corpus: Path, repeat: int, workers: int, include_scan: bool) -> dict
     if "txt" in groups:
         report["cold_start_s"] = cold_start(groups["txt"][0])
         report["scaling_10x"] = scaling(groups["txt"])
+    if batch_docs and "txt" in groups:
+        import importlib.util
+
+        engines = ["local"] + (["ray"] if importlib.util.find_spec("ray") else [])
+        report["batch_docs"] = batch_docs
+        report["batch_docs_per_s"] = batch_throughput(groups["txt"], batch_docs, workers, engines)
     report["peak_rss_mb_main"] = _peak_rss_mb()
     return report
 
@@ -246,6 +282,8 @@ def print_report(report: dict) -> None:
             f"a document {s['size_ratio']:.1f}x the average txt size takes {s['time_ratio']:.1f}x the time "
             f"({1000 * s['long_seconds']:.0f} ms vs {1000 * s['average_seconds']:.1f} ms; target <= 12x)"
         )
+    for name, rate in report.get("batch_docs_per_s", {}).items():
+        print(f"vnplan batch over {report['batch_docs']} text plans, {name}: {rate:.1f} docs/s")
     print(f"peak resident memory of the benchmark process: {report['peak_rss_mb_main']:.0f} MB")
     for fmt, target in TARGETS.items():
         if fmt in report["formats"]:
@@ -258,7 +296,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         print(f"vnplan: error: {corpus}: not a folder", file=sys.stderr)
         return 2
     workers = args.workers or os.cpu_count() or 1
-    report = measure(corpus, args.repeat, workers, include_scan=not args.no_scan)
+    report = measure(corpus, args.repeat, workers, include_scan=not args.no_scan, batch_docs=args.batch_docs)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
@@ -272,5 +310,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--repeat", type=int, default=3, help="passes over each format (default: 3)")
     p.add_argument("--workers", type=int, default=0, help="workers for the all-cores run (default: cores)")
     p.add_argument("--no-scan", action="store_true", help="skip scanned PDFs (OCR is slow)")
+    p.add_argument("--batch-docs", type=int, default=500, metavar="N",
+                   help="documents in the synthetic archive for the batch throughput (0: skip; default 500)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=cmd_bench)
