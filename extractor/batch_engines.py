@@ -70,8 +70,12 @@ class DocResult:
 
 
 def init_worker() -> None:
-    """Set a worker up once: leave Ctrl-C to the parent, and import the pipeline before the first task."""
+    """Set a worker up once: leave Ctrl-C to the parent, cap its memory, and import the pipeline before the
+    first task."""
+    from extractor.limits import apply_memory_limit
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    apply_memory_limit()
     for name in PIPELINE_MODULES:
         try:
             if find_spec(name) is not None:

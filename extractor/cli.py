@@ -34,8 +34,12 @@ def document_json(doc) -> str:  # noqa: ANN001 - a models.PlanDocument
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from extractor.limits import apply_memory_limit
     from extractor.output import output_path, write_atomic
     from extractor.pipeline import extract
+
+    apply_memory_limit()
+    seen_outputs: dict[Path, str] = {}
 
     if args.output is None and len(args.files) > 1:
         print("vnplan: error: several files need -o DIR", file=sys.stderr)
@@ -48,7 +52,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
             if args.output is None:
                 sys.stdout.write(document_json(doc))
             else:
-                write_atomic(output_path(Path(args.output), path.name), document_json(doc))
+                target = output_path(Path(args.output), path.name)
+                if target in seen_outputs:  # plan.pdf from two folders: never overwrite an earlier output
+                    raise VnplanError(f"output {target.name} is already written for {seen_outputs[target]}; "
+                                      "use `vnplan batch` to mirror folders")
+                seen_outputs[target] = name
+                write_atomic(target, document_json(doc))
         except VnplanError as exc:
             fail(name, exc.cause)
             status = 2

@@ -26,13 +26,28 @@ class Limits:
     html_depth: int = 2000
     text_chars: int = 20_000_000
     memory_bytes: int = 4 * 1024 * 1024 * 1024
-    """Address-space cap applied to helper processes (LibreOffice, Tesseract)."""
+    """Address-space cap of the extracting process (CLI and batch workers) and of helper processes
+    (LibreOffice, Tesseract)."""
     subprocess_seconds: float = 180.0
 
 
 DEFAULT_LIMITS = Limits(
     seconds=float(os.environ.get("VNPLAN_TIMEOUT", "300")),
+    memory_bytes=int(float(os.environ.get("VNPLAN_MEMORY_MB", "4096")) * 1024 * 1024),
 )
+
+
+def apply_memory_limit(limits: Limits = DEFAULT_LIMITS) -> None:
+    """Cap this process's address space, so a hostile input ends in MemoryError (reported as a clear
+    error) instead of exhausting the machine. Only lowers an existing cap, never raises it."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = limits.memory_bytes
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft == resource.RLIM_INFINITY or soft > wanted:
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
 @contextmanager

@@ -59,8 +59,8 @@ def extract(
     with time_limit(limits.seconds):
         from extractor import readers
 
+        result = _staged(timer, "read", readers.read, path, limits)
         with timer.run("read"):
-            result = readers.read(path, limits)
             sha256 = file_sha256(path)
         return build_document(result, str(path), sha256, timer)
 

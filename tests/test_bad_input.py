@@ -292,3 +292,26 @@ def test_encrypted_pdf_fixture_is_a_valid_protected_pdf(tmp_path: Path) -> None:
         textpage.close()
     finally:
         document.close()
+
+
+def test_memory_cap_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An input that needs more memory than VNPLAN_MEMORY_MB allows ends in one clear line, not a crash."""
+    huge = tmp_path / "huge.txt"
+    plan = (CORPUS / "001_e90ebdcfd4b0b768.txt").read_text(encoding="utf-8")
+    huge.write_text(plan * 2500, encoding="utf-8")  # ~25 MB of text
+    monkeypatch.setenv("VNPLAN_MEMORY_MB", "300")
+    cause = assert_rejected(huge, tmp_path)[0]
+    assert "memory" in cause
+
+
+def test_two_inputs_with_one_output_name_do_not_overwrite(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    first, second = tmp_path / "a" / "plan.txt", tmp_path / "b" / "plan.txt"
+    for path, year in ((first, 2020), (second, 2021)):
+        path.parent.mkdir()
+        path.write_text(f"KẾ HOẠCH\nCông tác thi đua, khen thưởng năm {year}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "extractor", "extract", str(first), str(second), "-o", str(out_dir)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 2
+    assert "already written" in result.stderr
+    assert "2020" in (out_dir / "plan.txt.json").read_text(encoding="utf-8")
