@@ -461,14 +461,20 @@ def score_recipients(gold: list[str], output: list[str]) -> FamilyScore:
 
 
 def score_document(gold: dict[str, Any], output: dict[str, Any]) -> dict[str, FamilyScore]:
-    """Every family of one document: `gold` a *.gold.json dict, `output` a PlanDocument dict."""
-    return {
-        "sections": score_sections(gold.get("sections") or [], output.get("sections") or []),
-        "citations": score_citations(gold.get("citations") or [], output.get("citations") or []),
-        "tasks": score_tasks(gold.get("tasks") or [], output.get("tasks") or []),
-        "metadata": score_metadata(gold.get("metadata") or {}, output.get("metadata") or {}),
-        "recipients": score_recipients(gold.get("recipients") or [], output.get("recipients") or []),
+    """Every family of one document: `gold` a *.gold.json dict, `output` a PlanDocument dict.
+
+    A family whose key is absent from the gold file (a partial annotation, e.g. without tasks) is not
+    scored for that document: it adds zero counts. An empty list is an annotation: "there are none".
+    """
+    scorers = {
+        "sections": lambda: score_sections(gold.get("sections") or [], output.get("sections") or []),
+        "citations": lambda: score_citations(gold.get("citations") or [], output.get("citations") or []),
+        "tasks": lambda: score_tasks(gold.get("tasks") or [], output.get("tasks") or []),
+        "metadata": lambda: score_metadata(gold.get("metadata") or {}, output.get("metadata") or {}),
+        "recipients": lambda: score_recipients(gold.get("recipients") or [], output.get("recipients") or []),
     }
+    empty = empty_scores()
+    return {family: scorer() if family in gold else empty[family] for family, scorer in scorers.items()}
 
 
 def sum_scores(documents: list[dict[str, FamilyScore]]) -> dict[str, FamilyScore]:

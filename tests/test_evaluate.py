@@ -392,3 +392,16 @@ def test_json_detail_skips_errors_and_several_gold_dirs(tmp_path, capsys):
 def test_missing_gold_folder_is_a_one_line_error(tmp_path, capsys):
     assert main(["eval", "--gold", str(tmp_path / "nope"), str(CORPUS)]) == 2
     assert "gold folder not found" in capsys.readouterr().err
+
+
+def test_a_family_absent_from_the_gold_is_not_scored():
+    from extractor.scoring import score_document
+
+    output = {"sections": [], "citations": [], "recipients": [], "metadata": {},
+              "tasks": [{"text": "Tổng kết năm", "period": {"quarters": [4]}, "lead": ["Sở Nội vụ"],
+                         "coordinating": []}]}
+    partial = score_document({"document": "x", "metadata": {}, "sections": [], "citations": [], "recipients": []},
+                             output)
+    assert partial["tasks"].match.fp == 0 and partial["tasks"].match.tp == 0
+    annotated_none = score_document({"document": "x", "tasks": []}, output)
+    assert annotated_none["tasks"].match.fp == 1
