@@ -11,8 +11,11 @@ order alone, so both layouts work. Segmentation, metadata and trimming all read 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
 
 from extractor.blocks import Block
 from extractor.normalize import DASHES
@@ -25,25 +28,66 @@ MOTTO_RE = re.compile(
     r"|đ[ảa]ng\s+c[ộo]ng\s+s[ảa]n\s+vi[ệe]t\s+nam",
     re.IGNORECASE,
 )
-# "Số: 41/KH-HĐTĐKT", "Số: /KH-SLĐTBXH", "Số 60-NQ/TW" (Party form), "Số: 04/2018/QĐ-UBND".
+# Digits as OCR misreads them (O/Ø/o for 0, l/I/| for 1), accepted only where a number is expected and
+# only in a token that holds at least one real digit (`ocr_digits` maps them back).
+_OCR_0 = "OoØøÓóÒòÔôQD"
+_OCR_1 = "lI|"
+_OCR_DIGIT = f"[0-9{_OCR_0}{_OCR_1}]"
+_OCR_NUMBER = rf"(?={_OCR_DIGIT}*\d){_OCR_DIGIT}+"
+_OCR_DIGIT_MAP = str.maketrans({**{c: "0" for c in _OCR_0}, **{c: "1" for c in _OCR_1}})
+
+
+def ocr_digits(token: str) -> str:
+    """'5Ø' -> '50', 'Ó2' -> '02', 'l1' -> '11': a number as OCR wrote it, read back as digits."""
+    return token.translate(_OCR_DIGIT_MAP)
+
+
+# "Số: 41/KH-HĐTĐKT", "Số: /KH-SLĐTBXH", "Số 60-NQ/TW" (Party form), "Số: 04/2018/QĐ-UBND"; OCR variants
+# of the word "Số" ("Sô:", "Sồ") and of the digits ("Số: 5Ø /KH-...").
 _PIECE = r"[^\W\d_][\w&.]*"
+_SO = "S[ốôoóòỏõọồổỗộơớờởỡợ]"
 NUMBER_RE = re.compile(
-    r"(?<!\w)Số\s*:?\s*"
-    rf"(?:(?P<num>\d+[a-z]?)?\s*/\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<sym>{_PIECE}(?:\s*{_D}\s*[\w&.]+)+)"
-    rf"|(?P<pnum>\d+)\s*{_D}\s*(?P<psym>{_PIECE}\s*/\s*[\w&.]+(?:{_D}[\w&.]+)*))"
+    rf"(?<!\w){_SO}\s*[:.;]?\s*"
+    rf"(?:(?P<num>{_OCR_NUMBER}[a-z]?)?\s*/\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?"
+    rf"(?P<sym>{_PIECE}(?:\s*{_D}\s*[\w&.]+)+)"
+    rf"|(?P<pnum>{_OCR_NUMBER})\s*{_D}\s*(?P<psym>{_PIECE}\s*/\s*[\w&.]+(?:{_D}[\w&.]+)*))"
 )
+# A number line whose "Số:" and number OCR lost, leaving "/KH-TCTLNTW-C04": the symbol must open with a
+# known type code (checked by `symbol_only_line`).
+_SYMBOL_ONLY_RE = re.compile(
+    rf"^\W{{0,3}}(?P<num>{_OCR_NUMBER})?\s*/\s*(?P<sym>(?P<code>[^\W\d_]+)\s*{_D}\s*[\w&.]+(?:\s*{_D}\s*[\w&.]+)*)\W*$"
+)
+# Day and month may be OCR-misread digits, glued to the words ("ngày44tháng"); "năm" may be lost before
+# the year. The words themselves are matched with or without their tone marks.
+_NGAY = "ng[àaáảãạ]y"
+_THANG = "th[áaàảãạ]ng"
+_NAM = "n[ăaâắằẳẵặấầẩẫậ]m"
+_DAYNUM = rf"(?={_OCR_DIGIT}?\d){_OCR_DIGIT}{{1,2}}(?!\d)"
 DATE_LINE_RE = re.compile(
-    r"(?:(?P<place>[^\W\d_][^,\d:;]{1,50}?)\s*,\s*)?ngày\s*(?P<d>\d{1,2})?\s*(?:[/.-]\s*)?"
-    r"tháng\s*(?P<m>\d{1,2})?\s*(?:[/.-]\s*)?năm\s*(?P<y>(?:19|20)\d\d)",
+    rf"(?:(?P<place>[^\W\d_][^,\d:;]{{1,50}}?)\s*,\s*)?{_NGAY}\s*(?P<d>{_DAYNUM})?\s*(?:[/.-]\s*)?"
+    rf"{_THANG}\s*(?P<m>{_DAYNUM})?\s*(?:[/.-]\s*)?(?:{_NAM}\s*)?(?P<y>(?:19|20)\d\d)(?!\d)",
     re.IGNORECASE,
 )
 DATE_NUMERIC_RE = re.compile(
-    r"(?:(?P<place>[^\W\d_][^,\d:;]{1,50}?)\s*,\s*)?ngày\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*"
+    rf"(?:(?P<place>[^\W\d_][^,\d:;]{{1,50}}?)\s*,\s*)?{_NGAY}\s*(?P<d>\d{{1,2}})\s*[/.-]\s*(?P<m>\d{{1,2}})\s*[/.-]\s*"
     r"(?P<y>(?:19|20)\d\d)",
     re.IGNORECASE,
 )
 SEPARATOR_RE = re.compile(r"^[\s\-_=*.~–—…•+]+$")
 RECIPIENTS_RE = re.compile(r"^\W*n[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
+# "Nơi n ân:", "Noi nhan:" as OCR gives it: the words on `letter_key`, one letter off, then the colon.
+_OCR_RECIPIENTS_RE = re.compile(r"^\W*(?P<words>n\S{0,2}i\s*n?\s*\S{0,2}\s*\S{1,3}n)\s*:", re.IGNORECASE)
+
+
+def recipients_match(text: str) -> re.Match[str] | None:
+    """The 'Nơi nhận:' that opens the recipients list, exact or OCR-damaged."""
+    match = RECIPIENTS_RE.match(text)
+    if match:
+        return match
+    match = _OCR_RECIPIENTS_RE.match(text)
+    if match and Levenshtein.distance(letter_key(match.group("words")), "NOINHAN", score_cutoff=1) <= 1:
+        return match
+    return None
 # Signing prefixes (Nghị định 30/2020, Phụ lục I; Party T/M, K/T, T/L): KT. TM. Q. TL. TUQ. T/M ...
 SIGN_PREFIX_RE = re.compile(r"^\s*(?:(?:KT|TM|TL|TUQ|Q)\s*[./:]|[TK]\s*/\s*[MTL]\b\.?)\s*\S", re.IGNORECASE)
 APPENDIX_RE = re.compile(
@@ -73,13 +117,81 @@ def _type_line_re() -> re.Pattern[str]:
 def type_of_line(text: str) -> tuple[str, str] | None:
     """(type in usual capitalisation, rest of the line) when `text` is a title-block type line."""
     match = _type_line_re().match(text)
-    if not match:
+    if match:
+        written = re.sub(r"\s+", "", match.group("type"))
+        for name in document_types():
+            if name.upper().replace(" ", "") == written:
+                return name, match.group("rest").strip()
+    return _ocr_type_of_line(text)
+
+
+def _base_letter(ch: str) -> str:
+    decomposed = unicodedata.normalize("NFD", ch)
+    return decomposed[0] if decomposed and not unicodedata.combining(decomposed[0]) else ""
+
+
+# Upper-case Latin letters with their marks dropped (Đ -> D), combining marks removed: one translate
+# instead of a decomposition per word.
+_LETTER_TABLE = str.maketrans(
+    {
+        **{chr(cp): _base_letter(chr(cp)) for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))},
+        **{chr(cp): None for cp in range(0x300, 0x370)},
+        "Đ": "D",
+    }
+)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def letter_key(text: str) -> str:
+    """Comparison key that survives OCR's tone-mark errors: upper case, marks dropped, Đ -> D, letters and
+    digits only ('KÉẺ HOẠCH' -> 'KEEHOACH')."""
+    return _NOT_ALNUM.sub("", text.upper().translate(_LETTER_TABLE))
+
+
+@lru_cache(maxsize=1)
+def _type_keys() -> tuple[tuple[str, str, int], ...]:
+    """(key, type name, word count) of every type word."""
+    return tuple((letter_key(name), name, len(name.split())) for name in document_types())
+
+
+# A form field of a received stamp stamped beside the type word ("Số.....6.44....") or leading noise.
+_FIELD_TOKEN = re.compile(r"^(?:[^\w]*\d*[^\w]*|[^\W\d_]{1,4}[.:…]{3,}[\d.:…]*)$")
+
+
+def _ocr_type_of_line(text: str) -> tuple[str, str] | None:
+    """An OCR-damaged type line: the type word in capitals, a tone mark lost or doubled ('KÉ HOẠCH',
+    'KÉẺ HOẠCH'), maybe after noise from a stamp. Matched on `letter_key` with one edit allowed for
+    long words; a short key ('ĐỀ ÁN' / 'DỰ ÁN') must match exactly."""
+    tokens = text.split()
+    while tokens and _FIELD_TOKEN.match(tokens[0]):
+        tokens.pop(0)
+    if not tokens or not tokens[0][:1].isalpha():
         return None
-    written = re.sub(r"\s+", "", match.group("type"))
-    for name in document_types():
-        if name.upper().replace(" ", "") == written:
-            return name, match.group("rest").strip()
-    return None
+    if not is_upper_line(tokens[0]) or len(tokens[0]) < 2:
+        return None
+    heads: dict[int, tuple[str, str]] = {}  # word count -> (written head, its key), capitals only
+    for n in range(1, min(len(tokens), 5) + 1):
+        head = " ".join(tokens[:n])
+        if not is_upper_line(head):
+            break
+        heads[n] = (head, letter_key(head))
+    best: tuple[int, int, str, int] | None = None
+    for key, name, n_words in _type_keys():
+        for n in (n_words, n_words + 1):  # one extra token: a word split in two by OCR
+            if n not in heads or abs(len(heads[n][1]) - len(key)) > 1:
+                continue
+            distance = Levenshtein.distance(heads[n][1], key, score_cutoff=1)
+            if distance > 1 or (distance and len(key) < 7):
+                continue
+            fine = Levenshtein.distance(heads[n][0].upper(), name.upper())
+            if best is None or (distance, fine) < best[:2]:
+                best = (distance, fine, name, n)
+    if best is None:
+        return None
+    rest = " ".join(tokens[best[3] :])
+    if rest and is_upper_line(rest) and len(rest.split()) <= 3 and not re.search(r"\d", rest):
+        return None  # "KẾ HOẠCH VÀ ĐẦU TƯ": a name that starts with a type word, not a type line
+    return best[2], rest.strip()
 
 
 @dataclass(slots=True)
@@ -126,6 +238,18 @@ def is_upper_line(text: str) -> bool:
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
 
 
+def is_noise(text: str) -> bool:
+    """A line that is mostly not words: a seal, a signature or a stamp read by OCR ('` € TRƯỞNG', 'œ qa Oo e').
+    Words are tokens of two or more letters; the line is noise when they hold under 60% of its characters
+    or fewer than half of its tokens are words."""
+    tokens = text.split()
+    if not tokens:
+        return True
+    words = [t for t in tokens if sum(c.isalpha() for c in t) >= 2 and sum(c.isalpha() for c in t) >= 0.6 * len(t)]
+    letters = sum(len(w) for w in words)
+    return 2 * len(words) < len(tokens) or letters < 0.6 * len("".join(tokens))
+
+
 def is_person_name(text: str) -> bool:
     """A signer's name line: 2-5 syllables, each capitalised, letters only."""
     words = text.strip().split()
@@ -139,7 +263,23 @@ def is_person_name(text: str) -> bool:
 
 
 def is_header_anchor(text: str) -> bool:
-    return is_motto(text) or bool(NUMBER_RE.match(text.strip())) or bool(_place_date_line(text))
+    stripped = text.strip()
+    if is_motto(text) or NUMBER_RE.match(stripped):
+        return True
+    return bool(_place_date_line(text)) or bool(symbol_only_line(text))
+
+
+@lru_cache(maxsize=1)
+def _type_codes() -> frozenset[str]:
+    return frozenset(row["code"].upper() for row in read_csv("doc_types.csv") if row["code"])
+
+
+def symbol_only_line(text: str) -> re.Match[str] | None:
+    """'/KH-TCTLNTW-C04' alone on a line: a number line whose 'Số:' (and number) the scan lost."""
+    match = _SYMBOL_ONLY_RE.match(text.strip())
+    if match and match.group("code").upper() in _type_codes():
+        return match
+    return None
 
 
 def _place_date_line(text: str) -> re.Match[str] | None:
@@ -150,7 +290,7 @@ def _place_date_line(text: str) -> re.Match[str] | None:
     if match and match.group("place") and len(stripped) - match.end() <= 3:
         return match
     # "Cao Bằng, ngày" with the month and year on the next line
-    if re.match(r"^[^\W\d_][^,\d:;]{1,50}?,\s*ngày\s*\d{0,2}\s*$", stripped, re.IGNORECASE):
+    if re.match(rf"^[^\W\d_][^,\d:;]{{1,50}}?,\s*{_NGAY}\s*\d{{0,2}}\s*$", stripped, re.IGNORECASE):
         return re.match(r".*", stripped)
     return None
 
@@ -284,7 +424,10 @@ def _strip_markup(text: str) -> str:
     return " ".join(_MARKUP_RE.sub(" ", text).split())
 
 
-_NUMBERED = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)\-–]\s+\S")
+_NUMBERED = re.compile(r"^(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.)\-–]\s+\S")
+# OCR noise before a title ("01344046. Phối hợp ..." where a stamp's date ran into the line): a leading
+# token without letters that no title opens with (a bare mark, or a run of digits longer than a year).
+_TITLE_NOISE = re.compile(r"^(?:[^\w\s]+|[\d\W_]*\d{5,}[\d\W_]*)\s+(?=[^\W\d_])")
 
 
 def _looks_numbered(text: str) -> bool:
@@ -297,9 +440,79 @@ def title_text(frame: Frame) -> str | None:
         text = frame.lines[i].text
         if i == frame.type_line:
             text = (type_of_line(text) or ("", text))[1]
-        parts.append(_strip_markup(text))
+        text = _strip_markup(text)
+        if not parts:
+            text = _TITLE_NOISE.sub("", text)
+        parts.append(text)
     title = " ".join(p for p in parts if p).strip(" .;:-")
     return title or None
+
+
+# --- signer lines ---------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _signer_words() -> dict[str, list[tuple[str, str]]]:
+    """kind -> [(letter_key, phrase)], longest phrase first."""
+    kinds: dict[str, list[tuple[str, str]]] = {}
+    for row in read_csv("signer_words.csv"):
+        kinds.setdefault(row["kind"], []).append((letter_key(row["phrase"]), row["phrase"]))
+    for entries in kinds.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return kinds
+
+
+def _lead_phrase(tokens: list[str], kind: str) -> tuple[str, int] | None:
+    """(phrase, tokens used) of the `kind` phrase that `tokens` open with, on `letter_key`: exact for
+    short keys, one letter off for long ones; the closest written form wins a tie (THỨ / THỦ TRƯỞNG)."""
+    best: tuple[int, int, str, int] | None = None
+    for key, phrase in _signer_words().get(kind, ()):
+        n = len(phrase.split())
+        if len(tokens) < n:
+            continue
+        written = " ".join(tokens[:n])
+        distance = Levenshtein.distance(letter_key(written), key, score_cutoff=1)
+        if distance > 1 or (distance and len(key) < 7):
+            continue
+        fine = Levenshtein.distance(written.upper(), phrase.upper())
+        if best is None or (distance, fine) < best[:2]:
+            best = (distance, fine, phrase, n)
+    return (best[2], best[3]) if best else None
+
+
+def read_position(text: str) -> str | None:
+    """'PHÓ GIAM ĐỌC' -> 'PHÓ GIÁM ĐỐC': a signer's title that opens with a known position, in its
+    correct spelling; what follows a position (THƯỜNG TRỰC, a body's name) is kept."""
+    tokens = re.sub(r"^\W+", "", text).replace("-", " - ").split()  # "-THU TRƯỞNG": a stray mark before it
+    out: list[str] = []
+    deputy = _lead_phrase(tokens, "deputy")
+    if deputy and len(tokens) > deputy[1]:
+        out.append(deputy[0])
+        tokens = tokens[deputy[1] :]
+    position = _lead_phrase(tokens, "position")
+    if position is None:
+        return None
+    out.append(position[0])
+    tokens = tokens[position[1] :]
+    qualifier = _lead_phrase(tokens, "qualifier")
+    if qualifier:
+        out.append(qualifier[0])
+        tokens = tokens[qualifier[1] :]
+    return " ".join(out + tokens)
+
+
+def person_name(text: str) -> str | None:
+    """The name of a signature line, without a military or police rank before it ('Đại tá Nguyễn Văn A'
+    -> 'Nguyễn Văn A'; OCR may join the rank's words with a hyphen)."""
+    text = " ".join(text.split())
+    if is_person_name(text):
+        return text
+    tokens = text.replace("-", " ").split()
+    rank = _lead_phrase(tokens, "rank")
+    if rank:
+        rest = " ".join(tokens[rank[1] :])
+        if is_person_name(rest):
+            return rest
+    return None
 
 
 # --- closing: recipients, signature, appendix --------------------------------------------------------
@@ -310,7 +523,7 @@ def _find_closing(frame: Frame) -> None:
     start = frame.body_start
     n = len(lines)
     footer = [line.index for line in lines[start:] if (line.region or "").startswith("footer")]
-    recipients = [line.index for line in lines[start:] if RECIPIENTS_RE.match(line.text) and len(line.text) < 200]
+    recipients = [line.index for line in lines[start:] if recipients_match(line.text) and len(line.text) < 200]
     candidates = []
     if footer:
         candidates.append(footer[0])
@@ -349,7 +562,7 @@ def _signature_like(text: str) -> bool:
     return (
         bool(SIGN_PREFIX_RE.match(stripped))
         or (is_upper_line(stripped) and len(stripped.split()) <= 8 and not is_header_anchor(stripped))
-        or is_person_name(stripped)
+        or person_name(stripped) is not None
     )
 
 
@@ -377,7 +590,7 @@ def _in_closing(lines: list[Line], i: int, closing: int) -> bool:
         return True
     if APPENDIX_RE.match(text) or type_of_line(text):
         return False
-    if RECIPIENTS_RE.match(text) or re.match(r"^[-+•*]\s*\S", text) or _signature_like(text):
+    if recipients_match(text) or re.match(r"^[-+•*]\s*\S", text) or _signature_like(text):
         return True
     if re.match(r"^\(?\s*(?:đã\s+ký|ký\s+tên|ký,|ký\s+và)", text, re.IGNORECASE):
         return True
@@ -389,16 +602,24 @@ def _in_closing(lines: list[Line], i: int, closing: int) -> bool:
 
 
 __all__ = [
+    "DATE_LINE_RE",
     "Frame",
     "Line",
     "NUMBER_RE",
     "document_types",
     "find_frame",
     "is_motto",
+    "is_noise",
     "is_person_name",
     "is_separator",
     "is_upper_line",
+    "letter_key",
     "lines_of",
+    "person_name",
+    "read_position",
+    "recipients_match",
+    "ocr_digits",
+    "symbol_only_line",
     "title_text",
     "type_of_line",
 ]

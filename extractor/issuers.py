@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from extractor.normalize import DASHES, clean_text
+from extractor.normalize import DASHES, clean_text, fold
 from extractor.resources import load_abbreviations, read_csv
 
 _DASH_RE = re.compile(f"\\s*[{DASHES}-]\\s*")
@@ -89,6 +89,17 @@ def _capitalize(word: str) -> str:
     return word[:1].upper() + word[1:].lower()
 
 
+_VOWELS = set("aăâeêioôơuưy")
+
+
+def _is_code(token: str) -> bool:
+    """An abbreviation or code in an upper-case name: it has a digit, or no vowel a syllable needs."""
+    from extractor.header import letter_key
+
+    key = letter_key(token).lower()
+    return token.isupper() and (any(c.isdigit() for c in key) or (len(key) >= 2 and not set(key) & _VOWELS))
+
+
 def recapitalize(text: str) -> str:
     """Usual capitalisation of an agency name written in capitals (see the module docstring)."""
     from extractor import provinces
@@ -132,9 +143,15 @@ def recapitalize(text: str) -> str:
         tail = " ".join(tokens[i:])
         province = provinces.lookup(tail) if i else None
         if province is not None:
-            out.append(province.name)
+            # The province's spelling, unless the header names it otherwise (a former name such as
+            # "THỪA THIÊN HUẾ" stays what it says, capitalised syllable by syllable).
+            same = fold(province.name).replace(" ", "") == fold(tail).replace(" ", "")
+            out.append(province.name if same else " ".join(_capitalize(t) for t in tokens[i:]))
             break
-        out.append(_capitalize(tokens[i]) if group_start else tokens[i].lower())
+        if _is_code(tokens[i]):
+            out.append(tokens[i])  # "TW", "C04", "ĐTTP": an abbreviation, not a word
+        else:
+            out.append(_capitalize(tokens[i]) if group_start else tokens[i].lower())
         group_start = False
         i += 1
     return " ".join(out).replace(" , ", ", ")
@@ -151,6 +168,93 @@ def _match_phrase(lower: list[str], i: int, at_start: bool) -> tuple[int, str, s
     return None
 
 
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+class Vocabulary:
+    """The words of a document's own text, for repairing OCR'd header and signature lines: the body
+    spells a name out ("Tổ Công tác liên ngành trung ương", "Bộ Công an") where the scan of the header
+    lost tone marks ("TỎ CÔNG TÁC LIÊN NGANH") or spaces ("BỘCÔNGAN"). Words are compared on
+    `letter_key`; only runs of two or more words are replaced (a single word's letters are ambiguous:
+    SỞ / SỐ), and a glued token only by consecutive words of the text that spell it exactly."""
+
+    _MAX_GLUED = 5
+
+    def __init__(self, text: str) -> None:
+        from extractor.header import letter_key
+
+        self._key = letter_key
+        self.words = _WORD_RE.findall(text)
+        key_of: dict[str, str] = {}
+        self.keys = [key_of.setdefault(w, letter_key(w)) for w in self.words]
+        self.index: dict[str, list[int]] = {}
+        for position, key in enumerate(self.keys):
+            self.index.setdefault(key, []).append(position)
+
+    def repair(self, line: str) -> str:
+        tokens = line.split()
+        keys = [self._key(t) for t in tokens]
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            run = self._run(keys, i)
+            if run:
+                length, spelling = run
+                out.extend(_same_case(w, tokens[i + k]) for k, w in enumerate(spelling))
+                i += length
+                continue
+            glued = self._unglue(keys[i]) if _WORD_RE.fullmatch(tokens[i]) else None
+            out.extend(_same_case(w, tokens[i]) for w in glued) if glued else out.append(tokens[i])
+            i += 1
+        return " ".join(out)
+
+    def _run(self, keys: list[str], i: int) -> tuple[int, list[str]] | None:
+        """The longest run of 2+ header words from `i` that the text has, in its commonest spelling."""
+        spellings: dict[tuple[str, ...], int] = {}
+        longest = 1
+        for position in self.index.get(keys[i], ()) if keys[i] else ():
+            m = 0
+            while i + m < len(keys) and position + m < len(self.keys) and keys[i + m] == self.keys[position + m]:
+                m += 1
+            if m < 2 or m < longest:
+                continue
+            if m > longest:
+                longest, spellings = m, {}
+            spelling = tuple(w.lower() for w in self.words[position : position + m])
+            spellings[spelling] = spellings.get(spelling, 0) + 1
+        if not spellings:
+            return None
+        best = max(spellings, key=spellings.__getitem__)
+        return longest, list(best)
+
+    def _unglue(self, key: str) -> list[str] | None:
+        """'BOCONGAN' -> ['bộ', 'công', 'an'] where the text has those words in that order."""
+        if len(key) < 5:
+            return None
+        counts: dict[tuple[str, ...], int] = {}
+        for cut in range(1, min(len(key), 8)):
+            for position in self.index.get(key[:cut], ()):
+                consumed, m = cut, 1
+                while consumed < len(key) and m < self._MAX_GLUED and position + m < len(self.keys):
+                    following = self.keys[position + m]
+                    if not following or not key.startswith(following, consumed):
+                        break
+                    consumed += len(following)
+                    m += 1
+                if consumed == len(key) and m > 1:
+                    spelling = tuple(w.lower() for w in self.words[position : position + m])
+                    counts[spelling] = counts.get(spelling, 0) + 1
+        return list(max(counts, key=counts.__getitem__)) if counts else None
+
+
+def _same_case(word: str, like: str) -> str:
+    if like.isupper():
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
 def normalize_issuer(raw: str | None) -> str | None:
     """The usual written form of an issuer name from a header line or the body."""
     if not raw:
@@ -163,4 +267,4 @@ def normalize_issuer(raw: str | None) -> str | None:
     return " ".join(text.split()) or None
 
 
-__all__ = ["expand", "fold_spacing", "is_upper_name", "normalize_issuer", "recapitalize"]
+__all__ = ["Vocabulary", "expand", "fold_spacing", "is_upper_name", "normalize_issuer", "recapitalize"]

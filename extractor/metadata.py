@@ -20,20 +20,25 @@ from extractor.header import (
     DATE_NUMERIC_RE,
     MOTTO_RE,
     NUMBER_RE,
-    RECIPIENTS_RE,
     SIGN_PREFIX_RE,
     Frame,
     Line,
     find_frame,
     is_header_anchor,
+    is_noise,
     is_person_name,
     is_separator,
     is_upper_line,
     lines_of,
+    ocr_digits,
+    person_name,
+    read_position,
+    recipients_match,
+    symbol_only_line,
     title_text,
     type_of_line,
 )
-from extractor.issuers import normalize_issuer
+from extractor.issuers import Vocabulary, normalize_issuer
 from extractor.normalize import DASHES
 from extractor.resources import read_csv
 from models import Metadata, Section, Signer, Warning
@@ -49,12 +54,14 @@ def extract_metadata(layout: Layout, sections: list[Section]) -> tuple[Metadata,
     _read_place_date(header, meta)
     issuer_lines = _issuer_lines(header)
     groups = group_issuer_lines(issuer_lines)
+    # An OCR'd header is read against the document's own words (tone marks lost, words glued).
+    repair = _ocr_repair(frame, layout.text) if any(line.block.ocr for line in header) else _as_written
     if groups:
         meta.issuer_raw = groups[-1]
-        meta.issuer = normalize_issuer(groups[-1])
+        meta.issuer = normalize_issuer(repair(groups[-1]))
         if len(groups) > 1:
             meta.parent_issuer_raw = groups[-2]
-            meta.parent_issuer = normalize_issuer(groups[-2])
+            meta.parent_issuer = normalize_issuer(repair(groups[-2]))
     else:
         raw = issuer_from_body(frame)
         if raw:
@@ -68,15 +75,26 @@ def extract_metadata(layout: Layout, sections: list[Section]) -> tuple[Metadata,
     else:
         warnings.append(Warning(code="no-title-block", message="no document type line (e.g. 'KẾ HOẠCH') found"))
 
+    meta.plan_year = plan_year(meta.title, meta.issued_date)
     province = _province(meta, groups, frame, layout.text)
     if province is not None:
-        meta.province = province.name
+        when = meta.issued_date or (str(meta.plan_year) if meta.plan_year else None)
+        meta.province = provinces.name_at(province, when)
         meta.province_2025 = provinces.province_2025(province)
-    meta.plan_year = plan_year(meta.title, meta.issued_date)
 
     signer, recipients = read_closing(frame)
     meta.signer = signer
     return meta, recipients, warnings
+
+
+def _as_written(text: str) -> str:
+    return text
+
+
+def _ocr_repair(frame: Frame, text: str):  # noqa: ANN202 - a str -> str function
+    """Repair OCR'd header words against the body's own spelling (see `issuers.Vocabulary`)."""
+    body = text[frame.offset(frame.body_start) : frame.offset(frame.closing_start)]
+    return Vocabulary(body).repair
 
 
 # --- number, place and date -------------------------------------------------------------------------
@@ -88,14 +106,22 @@ def _read_number(header: list[Line], meta: Metadata) -> None:
         if not match:
             continue
         if match.group("psym"):
-            meta.number = match.group("pnum")
+            meta.number = ocr_digits(match.group("pnum"))
             meta.symbol = _fold_symbol(match.group("psym"))
+            meta.code = f"{meta.number}-{meta.symbol}"
         else:
-            meta.number = match.group("num")
+            meta.number = ocr_digits(match.group("num")) if match.group("num") else None
             meta.symbol = _fold_symbol(match.group("sym"))
-        code = re.sub(r"\s+", "", match.group(0))
-        meta.code = _fold_symbol(re.sub(r"^Số:?", "", code))
+            year = f"{match.group('year')}/" if match.group("year") else ""
+            meta.code = f"{meta.number or ''}/{year}{meta.symbol}"
         return
+    for line in header:  # no "Số:" line: one that kept only its symbol
+        match = symbol_only_line(line.text)
+        if match:
+            meta.number = ocr_digits(match.group("num")) if match.group("num") else None
+            meta.symbol = _fold_symbol(match.group("sym"))
+            meta.code = f"{meta.number or ''}/{meta.symbol}"
+            return
 
 
 def _fold_symbol(symbol: str) -> str:
@@ -106,7 +132,7 @@ def _read_place_date(header: list[Line], meta: Metadata) -> None:
     for k, line in enumerate(header):
         text = NUMBER_RE.sub(" ", line.text)
         text = MOTTO_RE.sub(" ", text)
-        if re.search(r"ngày\s*\d{0,2}\s*$", text, re.IGNORECASE) and k + 1 < len(header):
+        if re.search(r"ng[àa]y\s*\d{0,2}\s*$", text, re.IGNORECASE) and k + 1 < len(header):
             following = MOTTO_RE.sub(" ", NUMBER_RE.sub(" ", header[k + 1].text))
             text = f"{text} {following}"  # "Cao Bằng, ngày" / "tháng 3 năm 2021"
         match = DATE_LINE_RE.search(text) or DATE_NUMERIC_RE.search(text)
@@ -131,6 +157,8 @@ def iso_date(year: str | None, month: str | None, day: str | None) -> str | None
     """ISO date, partial where the text leaves parts blank: ('2021', '3', None) -> '2021-03'."""
     if not year:
         return None
+    month = ocr_digits(month) if month else month
+    day = ocr_digits(day) if day else day
     if not month or not 1 <= int(month) <= 12:
         return year
     if not day or not 1 <= int(day) <= 31:
@@ -142,8 +170,12 @@ def iso_date(year: str | None, month: str | None, day: str | None) -> str | None
 
 
 def _issuer_lines(header: list[Line]) -> list[str]:
-    """Lines of the issuing block: the header's capital lines that are not motto, number or date."""
-    out = []
+    """Lines of the issuing block: the header's capital lines that are not motto, number or date.
+
+    The "Số:" line stands under the issuing block in its column, so capitals below it are something else:
+    a received stamp ("UBND TỈNH ... / ĐẾN / Số: ... / Ngày: ...") that the receiving office put across
+    the header of its copy. Lines that are mostly not letters are seal or signature noise."""
+    out: list[str] = []
     for line in header:
         if (line.region or "") == "header-right":
             continue
@@ -151,9 +183,14 @@ def _issuer_lines(header: list[Line]) -> list[str]:
         motto = MOTTO_RE.search(text)
         if motto:
             text = text[: motto.start()]  # "UBND TỈNH X CỘNG HÒA XÃ HỘI ..." on one line
-        number = NUMBER_RE.search(text)
+        number = NUMBER_RE.search(text) or symbol_only_line(text)
         if number:
             text = text[: number.start()]
+            if out:
+                last = text.strip(f" *-_=.\t{DASHES}")
+                if last and is_upper_line(last) and not is_noise(last) and not is_header_anchor(last):
+                    out.append(last)
+                break
         date = DATE_LINE_RE.search(text) or re.search(r",\s*ngày\s*\d{0,2}\s*$", text)
         if date:
             # "VÀ XÃ HỘI Cao Bằng, ngày": the capitals before the place belong to the issuing block
@@ -164,13 +201,13 @@ def _issuer_lines(header: list[Line]) -> list[str]:
                     break
                 upper.append(word)
             text = " ".join(upper) if len(upper) < len(head) else ""
-        text = text.strip(" *-_=.\t")
-        if not text or is_separator(text) or is_header_anchor(text) or not is_upper_line(text):
+        text = text.strip(f" *-_=.\t{DASHES}")
+        if not text or is_separator(text) or is_header_anchor(text) or not is_upper_line(text) or is_noise(text):
             continue
         if type_of_line(text):
             continue
         out.append(text)
-    return out
+    return [text for text in out if text]
 
 
 @lru_cache(maxsize=1)
@@ -301,7 +338,7 @@ class _Closing:
 def read_closing(frame: Frame) -> tuple[Signer, list[str]]:
     lines = frame.lines[frame.closing_start : frame.closing_end]
     closing = _split_closing(lines)
-    return _signer(closing.signer_lines), closing.recipients
+    return _signer(closing.signer_lines, ocr=any(line.block.ocr for line in lines)), closing.recipients
 
 
 def _split_closing(lines: list[Line]) -> _Closing:
@@ -314,7 +351,7 @@ def _split_closing(lines: list[Line]) -> _Closing:
         if region == "footer-right":
             signer_lines.append(text)
             continue
-        match = RECIPIENTS_RE.match(text)
+        match = recipients_match(text)
         if match:
             in_recipients = True
             rest = text[match.end() :].strip()
@@ -356,22 +393,36 @@ def _recipient_or_signer(text: str, recipients: list[str], signer_lines: list[st
         recipients.append(body)
 
 
-def _signer(lines: list[str]) -> Signer:
+def _signer(lines: list[str], ocr: bool = False) -> Signer:
+    """The signer from the closing's signature lines. In OCR'd text a seal or signature stroke crosses
+    these lines, so a title must read as a known position ('PHÓ GIÁM ĐỐC', one letter off at most) and
+    lines that are mostly not words are skipped."""
     on_behalf: list[str] = []
     title = None
     name = None
     for text in lines:
         text = text.strip()
-        if not text or is_separator(text):
+        if not text or is_separator(text) or (ocr and is_noise(text)):
             continue
         if SIGN_PREFIX_RE.match(text) and title is None:
             on_behalf.append(text)
-        elif is_person_name(text):
+            continue
+        person = person_name(text)
+        if person:
             if name is None:
-                name = text
-        elif is_upper_line(text) and title is None and len(text.split()) <= 8:
-            title = text
+                name = person
+        elif title is None and is_upper_line(text) and len(text.split()) <= 8:
+            position = read_position(text)
+            if position or not ocr:
+                title = position if ocr else text
     return Signer(title=title, name=name, on_behalf=" ".join(on_behalf) or None)
 
 
-__all__ = ["extract_metadata", "group_issuer_lines", "iso_date", "issuer_from_body", "plan_year", "read_closing"]
+__all__ = [
+    "extract_metadata",
+    "group_issuer_lines",
+    "iso_date",
+    "issuer_from_body",
+    "plan_year",
+    "read_closing",
+]

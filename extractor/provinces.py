@@ -141,6 +141,26 @@ def mentions(text: str) -> list[Mention]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _former_names() -> dict[str, list[tuple[str, str]]]:
+    """key -> [(last day official, name)], earliest first: names a unit bore before its current one."""
+    former: dict[str, list[tuple[str, str]]] = {}
+    for row in read_csv("provinces.csv"):
+        if row.get("official_until"):
+            former.setdefault(row["key"], []).append((row["official_until"], row["alias"]))
+    return {key: sorted(names) for key, names in former.items()}
+
+
+def name_at(province: Province, when: str | None) -> str:
+    """The official short name of `province` at the date `when` (ISO, possibly partial: '2024', '2024-06'):
+    'Thừa Thiên Huế' for a plan of 2024, 'Huế' from 1 January 2025. Without a date, the current name."""
+    if when:
+        for until, name in _former_names().get(province.key, ()):
+            if when <= until[: len(when)]:
+                return name
+    return province.name
+
+
 def province_2025(province: Province | None) -> str | None:
     """Short name of the provincial unit that took `province` over on 1 July 2025."""
     if province is None or province.key_2025 is None:
@@ -150,4 +170,4 @@ def province_2025(province: Province | None) -> str | None:
     return after.name if after else None
 
 
-__all__ = ["Mention", "Province", "lookup", "mentions", "province_2025"]
+__all__ = ["Mention", "Province", "lookup", "mentions", "name_at", "province_2025"]

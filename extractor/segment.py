@@ -159,6 +159,7 @@ def find_sections(layout: Layout) -> list[Section]:
             if following.block.kind == "paragraph" and not parse_heading_number(following.text):
                 rest = following.text
         parsed.append((line, style, number, rest))
+    parsed = _repair_ocr_roman(parsed)
     bold = sum(1 for p in parsed if p[0].block.bold)
     uses_bold = 0 < bold < len(parsed)  # formatting tells headings from items only where it varies
     candidates = []
@@ -185,6 +186,71 @@ def find_sections(layout: Layout) -> list[Section]:
         if c.verdict == "title" or (c.verdict in {"weak", "runon"} and _sibling_is_title(candidates, k, ranks))
     ]
     return _build(headings, _ranks([h.style for h in headings]), body_end)
+
+
+# OCR reads the strokes of a Roman numeral as look-alike letters: "I." as "L." or "l.", "II." as "H." or
+# "Il.", and drops or adds a stroke ("II." for "III.").
+_ROMAN_LOOKALIKE = str.maketrans({"l": "I", "L": "I", "1": "I", "|": "I", "!": "I", "í": "I", "ì": "I", "Í": "I"})
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_value(numeral: str) -> int | None:
+    if not numeral or not re.fullmatch(_ROMAN, numeral):
+        return None
+    total = 0
+    for k, ch in enumerate(numeral):
+        value = _ROMAN_VALUES[ch]
+        following = _ROMAN_VALUES[numeral[k + 1]] if k + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
+
+
+def to_roman(value: int) -> str:
+    out = ""
+    for numeral, amount in (("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1)):
+        while value >= amount:
+            out += numeral
+            value -= amount
+    return out
+
+
+def _repair_ocr_roman(parsed: list[tuple[Line, str, str, str]]) -> list[tuple[Line, str, str, str]]:
+    """In OCR'd text, read the top-level numbers in sequence: a Roman-numbered heading (or a capital
+    letter that looks like one, with a title in capitals) that is one stroke away from the next numeral
+    expected is that numeral. Text layers and typed files are left as written."""
+    out = []
+    expected = 1
+    for line, style, number, rest in parsed:
+        if line.block.ocr and style in {"roman", "upper"}:
+            written = number.rstrip(".)").translate(_ROMAN_LOOKALIKE).replace("H", "II")
+            value = roman_value(written)
+            target = to_roman(expected)
+            lookalike = style == "roman" or (written != number.rstrip(".)") and _caps_title(rest))
+            if value == expected and lookalike:
+                style, number = "roman", target
+            elif lookalike and _one_stroke_off(written, target):
+                style, number = "roman", target
+            elif style == "roman" and value:
+                expected = value
+            if style == "roman":
+                expected = (roman_value(number) or expected) + 1
+        out.append((line, style, number, rest))
+    return out
+
+
+def _caps_title(rest: str) -> bool:
+    letters = [c for c in rest if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
+def _one_stroke_off(written: str, target: str) -> bool:
+    """'II' for 'III', 'IIII' for 'III': one I-stroke added or lost."""
+    if not written or set(written) - set("IVX"):
+        return False
+    longer, shorter = (written, target) if len(written) > len(target) else (target, written)
+    if len(longer) - len(shorter) != 1:
+        return False
+    return any(longer[:k] + longer[k + 1 :] == shorter and longer[k] == "I" for k in range(len(longer)))
 
 
 _BARE_NUMBER_RE = re.compile(r"^\s*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.)]\s*$")
@@ -215,7 +281,8 @@ def _with_continuation(rest: str, line: Line, following: list[Line], full_width:
         if parse_heading_number(text) or text[:1] in "-+*•":
             break  # the next numbered line or bullet
         full = full_width is not None and len(current) >= 0.8 * full_width
-        if not (text[:1].islower() or full):
+        dangling = current.endswith((",", "-", *DASHES))  # "... ngành Lao động -" goes on
+        if not (text[:1].islower() or full or dangling):
             break
         parts.append(text)
         current = text

@@ -224,3 +224,157 @@ def test_provinces_old_names_and_the_2025_units():
     assert provinces.lookup("Thừa Thiên Huế").name == "Huế"
     found = provinces.mentions("Đại hội Thi đua yêu nước tỉnh Kon Tum và Quảng Ngãi")
     assert [(m.province.name, m.with_unit) for m in found] == [("Kon Tum", True), ("Quảng Ngãi", False)]
+
+
+# --- OCR'd scans: header, stamp and signature noise (texts written for these tests) --------------------
+
+
+def _ocr_meta_of(text: str):
+    blocks = blocks_from_text(text)
+    for block in blocks:
+        block.ocr = True  # as the OCR reader marks its lines
+    return extract_metadata(assemble(blocks), [])
+
+
+# A scan of a district plan: a tone mark doubled in the type word, digits misread in the number and the
+# date, and the receiving office's stamp (its own name, "ĐẾN", "Số:", "Ngày:") under the number line.
+OCR_HEADER = """\
+UBND TỈNH HÀ GIANG
+SỞ NỘI VỤ
+CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: l2Ø /KH-SNV
+UBND HUYỆN BẮC MÊ
+ĐẾN Số:.....305.......
+Hà Giang, ngàyO5tháng 3 năm 2023
+KÊẺ HOẠCH
+Tuyển dụng công chức năm 2023
+I. MỤC ĐÍCH
+Sở Nội vụ tổ chức tuyển dụng công chức theo quy định.
+"""
+
+
+def test_ocr_header_type_word_number_date_and_received_stamp():
+    meta, _, warnings = _ocr_meta_of(OCR_HEADER)
+    assert meta.doc_type == "Kế hoạch"
+    assert (meta.number, meta.symbol, meta.code) == ("120", "KH-SNV", "120/KH-SNV")
+    assert meta.issued_date == "2023-03-05"
+    assert meta.issuer == "Sở Nội vụ"  # not the stamp's "UBND HUYỆN BẮC MÊ" below the number line
+    assert meta.parent_issuer == "Ủy ban nhân dân tỉnh Hà Giang"
+    assert meta.province == "Hà Giang"
+    assert meta.title == "Tuyển dụng công chức năm 2023"
+    assert not warnings
+
+
+def test_ocr_date_keeps_only_what_it_can_read():
+    text = OCR_HEADER.replace("ngàyO5tháng 3 năm 2023", "ngày47tháng 2023")
+    meta, _, _ = _ocr_meta_of(text)
+    assert meta.issued_date == "2023"  # day 47 is no day; the month and "năm" were lost
+
+
+def test_ocr_number_line_without_so_and_number_keeps_the_symbol():
+    meta, _, _ = _ocr_meta_of(OCR_HEADER.replace("Số: l2Ø /KH-SNV", "/KH-SNV"))
+    assert (meta.number, meta.symbol) == (None, "KH-SNV")
+    assert meta.issuer == "Sở Nội vụ"
+
+
+def test_ocr_type_line_merged_with_a_stamp_field():
+    meta, _, _ = _ocr_meta_of(OCR_HEADER.replace("KÊẺ HOẠCH", "Ngày.....12.3.... KÉ HOẠCH"))
+    assert meta.doc_type == "Kế hoạch"
+    assert meta.title == "Tuyển dụng công chức năm 2023"
+
+
+def test_ocr_issuer_words_repaired_from_the_body():
+    text = """\
+—— BỘTÀICHÍNH
+BAN QUAN LY DỰ AN ĐẦU TƯ
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 14/KH-BQLDA
+Hà Nội, ngày 02 tháng 4 năm 2024
+KẾ HOẠCH
+Kiểm tra công trình năm 2024
+Ban Quản lý dự án đầu tư thuộc Bộ Tài chính kiểm tra các công trình.
+Ban Quản lý dự án đầu tư báo cáo kết quả về Bộ Tài chính.
+"""
+    meta, _, _ = _ocr_meta_of(text)
+    assert meta.issuer_raw == "BAN QUAN LY DỰ AN ĐẦU TƯ"  # verbatim
+    assert fold(meta.issuer) == fold("Ban Quản lý dự án đầu tư")  # capitals follow the agency-name rules
+    assert meta.parent_issuer_raw == "BỘTÀICHÍNH"
+    assert meta.parent_issuer == "Bộ Tài chính"
+
+
+def test_ocr_signature_with_seal_noise_and_rank():
+    text = OCR_HEADER + """\
+Nơi nhn:
+- Như trên;
+- Lưu: VT.
+KT. GIÁM ĐỐC
+QUẢ Ĩ
+` ¤ ĐỐC
+PHÓ GIAM ĐÔC
+Thiếu-tá Lê Văn Bình
+"""
+    meta, recipients, _ = _ocr_meta_of(text)
+    assert recipients == ["Như trên"]
+    assert meta.signer.on_behalf == "KT. GIÁM ĐỐC"
+    assert meta.signer.title == "PHÓ GIÁM ĐỐC"
+    assert meta.signer.name == "Lê Văn Bình"
+
+
+def test_ocr_signature_without_a_readable_title_gives_none():
+    text = OCR_HEADER + "Nơi nhận:\n- Lưu: VT.\nPHÓ XỈ\n` € TRƯỞNG\nĐại tá Trần Văn Hòa\n"
+    meta, _, _ = _ocr_meta_of(text)
+    assert meta.signer.title is None
+    assert meta.signer.name == "Trần Văn Hòa"
+
+
+def test_typed_signature_is_kept_as_written():
+    meta, _, _ = _meta_of(OCR_HEADER + "Nơi nhận:\n- Lưu: VT.\nTRƯỞNG KHU PHỐ\nLê Văn Bình\n")
+    assert meta.signer.title == "TRƯỞNG KHU PHỐ"  # no OCR: any title line counts
+
+
+def test_scanned_seed_metadata_matches_gold():
+    scan = CORPUS / "scan" / "004_733c3bcffdaa3c3d.pdf"
+    need(scan.is_file() and importlib.util.find_spec("pypdfium2") is not None, "scan or PDF reader missing")
+    gold = json.loads((GOLD / "004_733c3bcffdaa3c3d.gold.json").read_text(encoding="utf-8"))
+    doc = extract(scan)
+    out = _output_fields(doc)
+    for field in ("doc_type", "symbol", "issued_date", "plan_year", "province", "signer_title", "signer_name"):
+        assert fold(str(out[field])) == fold(str(gold["metadata"][field])), field
+
+
+# --- province names at the plan's date -----------------------------------------------------------------
+
+
+def _hue_plan(unit: str, date: str) -> str:
+    return f"""\
+UBND {unit}
+SỞ Y TẾ
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 21/KH-SYT
+Huế, {date}
+KẾ HOẠCH
+Tiêm chủng mở rộng
+"""
+
+
+def test_thua_thien_hue_before_2025_and_hue_after():
+    meta, _, _ = _meta_of(_hue_plan("TỈNH THỪA THIÊN HUẾ", "ngày 10 tháng 5 năm 2024"))
+    assert meta.province == "Thừa Thiên Huế"
+    assert meta.province_2025 == "Huế"
+    assert meta.parent_issuer == "Ủy ban nhân dân tỉnh Thừa Thiên Huế"  # the header's own words
+    meta, _, _ = _meta_of(_hue_plan("THÀNH PHỐ HUẾ", "ngày 10 tháng 3 năm 2025"))
+    assert (meta.province, meta.province_2025) == ("Huế", "Huế")
+    meta, _, _ = _meta_of(_hue_plan("TỈNH THỪA THIÊN HUẾ", "ngày   tháng   năm 2024"))
+    assert meta.province == "Thừa Thiên Huế"  # a partial date still says which name was official
+
+
+def test_province_name_at_date():
+    hue = provinces.lookup("Thừa Thiên - Huế")
+    assert provinces.name_at(hue, "2024-12-31") == "Thừa Thiên Huế"
+    assert provinces.name_at(hue, "2025-01-01") == "Huế"
+    assert provinces.name_at(hue, None) == "Huế"
+    cao_bang = provinces.lookup("Cao Bằng")
+    assert provinces.name_at(cao_bang, "2001") == "Cao Bằng"

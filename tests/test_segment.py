@@ -149,3 +149,44 @@ def test_numbered_sentences_alone_are_items_not_headings():
 
 def test_no_headings_gives_no_sections():
     assert _sections_of("Thông báo lịch họp giao ban tháng 5.\nThời gian: 8 giờ.")[1] == []
+
+
+# --- OCR'd text ------------------------------------------------------------------------------------------
+
+OCR_BODY = """\
+KẾ HOẠCH
+Tập huấn nghiệp vụ năm 2024
+L. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+Nâng cao năng lực cán bộ.
+H. NỘI DUNG
+1. Tập huấn cho cán bộ cấp xã về nghiệp vụ văn thư, lưu trữ và ứng dụng -
+công nghệ thông tin trong quản lý văn bản được thực hiện trong quý II.
+II. TỔ CHỨC THỰC HIỆN
+Các phòng phối hợp thực hiện.
+"""
+
+
+def _ocr_sections(text: str, ocr: bool = True):
+    blocks = blocks_from_text(text)
+    for block in blocks:
+        block.ocr = ocr
+    return find_sections(assemble(blocks))
+
+
+def test_ocr_roman_numerals_read_in_sequence():
+    sections = _ocr_sections(OCR_BODY)
+    assert [(s.number, s.level) for s in sections] == [("I", 1), ("1", 2), ("II", 1), ("III", 1)]
+    assert sections[-1].title == "TỔ CHỨC THỰC HIỆN"
+
+
+def test_typed_text_numbers_are_not_repaired():
+    sections = _ocr_sections(OCR_BODY, ocr=False)
+    assert [s.number for s in sections if s.level == 1] != ["I", "II", "III"]
+    assert "II" in [s.number for s in sections]
+
+
+def test_numbered_line_ending_in_a_dash_continues():
+    # "1. Tập huấn ... ứng dụng -" wraps; the whole sentence is an item, not a heading.
+    sections = _ocr_sections(OCR_BODY)
+    assert not any(s.title.startswith("Tập huấn cho cán bộ") for s in sections)

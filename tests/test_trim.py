@@ -116,3 +116,24 @@ def test_seed_003_counter_before_the_header_is_dropped():
     kept = _texts(trim_clutter(_seed_blocks("003_01b55a5d3fb9d28a")))
     assert kept[0].startswith("UBND")
     assert kept[-1].strip() == gold["metadata"]["signer_name"]
+
+
+def test_ocr_header_with_stamp_is_kept_and_clutter_before_it_goes():
+    text = """\
+Trang chủ | Văn bản
+Lượt xem: 88
+SỞ TƯ PHÁP
+CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Số: 3Ø /KH-STP
+UBND HUYỆN BẮC MÊ
+KÉ HOẠCH
+Phổ biến pháp luật năm 2024
+I. MỤC ĐÍCH
+Nâng cao hiểu biết pháp luật.
+"""
+    blocks = blocks_from_text(text)
+    for block in blocks:
+        block.ocr = True
+    kept = trim_clutter(blocks)
+    assert kept[0].text == "SỞ TƯ PHÁP"
+    assert any(b.text == "KÉ HOẠCH" for b in kept)
