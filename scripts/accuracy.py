@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FLOORS = ROOT / "tests" / "floors.json"
 REAL = ROOT.parent / "shared" / "real"
 REAL_GOLD = ROOT.parent / "shared" / "gold" / "real"
+EXTRA_GOLD = ROOT / "tests" / "gold_real_extra"  # our own independent annotation of the other real files
 
 
 def run_eval(gold: Path, inputs: list[Path]) -> dict:
@@ -42,6 +43,9 @@ def measure(include_real: bool) -> tuple[dict[str, float], list[dict]]:
         real = run_eval(REAL_GOLD, [REAL])
         figures.update(flat_metrics(real, "real|"))
         errors += real["errors"]
+        extra = run_eval(EXTRA_GOLD, [REAL])
+        figures.update(flat_metrics(extra, "real-extra|"))
+        errors += extra["errors"]
     return figures, errors
 
 
