@@ -69,13 +69,19 @@ class DocResult:
     error: str | None = None
 
 
-def init_worker() -> None:
+RAY_START_SECONDS = 120.0
+"""How long a Ray actor may take to start and import the pipeline."""
+
+
+def init_worker(cap_memory: bool = True) -> None:
     """Set a worker up once: leave Ctrl-C to the parent, cap its memory, and import the pipeline before the
-    first task."""
+    first task. Ray actors are not capped: Ray's own runtime maps large shared-memory regions in them and
+    fails under an address-space limit (Ray has its own memory monitor)."""
     from extractor.limits import apply_memory_limit
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    apply_memory_limit()
+    if cap_memory:
+        apply_memory_limit()
     for name in PIPELINE_MODULES:
         try:
             if find_spec(name) is not None:
@@ -292,7 +298,7 @@ class _RayWorker:
     """One pipeline set-up per Ray worker process, reused for all its documents."""
 
     def __init__(self) -> None:
-        init_worker()
+        init_worker(cap_memory=False)
 
     def ready(self) -> bool:
         return True
@@ -354,14 +360,15 @@ class RayEngine:
             return actor
 
         idle = [start_actor() for _ in range(size)]
-        ray.get([actor.ready.remote() for actor in idle])  # set up before the first time limit starts
+        # Set up before the first time limit starts; a worker that cannot start is an error, not a hang.
+        ray.get([actor.ready.remote() for actor in idle], timeout=RAY_START_SECONDS)
         pending: dict[object, tuple[object, DocTask, float]] = {}
 
         def replace(actor) -> object:  # noqa: ANN001
             ray.kill(actor)
             actors.remove(actor)
             fresh = start_actor()
-            ray.get(fresh.ready.remote())
+            ray.get(fresh.ready.remote(), timeout=RAY_START_SECONDS)
             return fresh
 
         def collect() -> None:

@@ -113,6 +113,16 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except VnplanError as exc:
+        print(f"vnplan: error: {printable(exc.cause)}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # an output folder that cannot be written, a missing registry file, ...
+        where = f"{printable(exc.filename)}: " if exc.filename else ""
+        print(f"vnplan: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug must still reach the user as one line, not a traceback
+        print(f"vnplan: error: internal error ({type(exc).__name__}: {printable(exc)})", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

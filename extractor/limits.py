@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,9 +32,24 @@ class Limits:
     subprocess_seconds: float = 180.0
 
 
+def _env_number(name: str, default: float) -> float:
+    """A positive number from the environment; a bad value is reported once and the default used."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+        if value > 0:
+            return value
+    except ValueError:
+        pass
+    print(f"vnplan: warning: {name}={raw!r} is not a positive number; using {default:g}", file=sys.stderr)
+    return default
+
+
 DEFAULT_LIMITS = Limits(
-    seconds=float(os.environ.get("VNPLAN_TIMEOUT", "300")),
-    memory_bytes=int(float(os.environ.get("VNPLAN_MEMORY_MB", "4096")) * 1024 * 1024),
+    seconds=_env_number("VNPLAN_TIMEOUT", 300.0),
+    memory_bytes=int(_env_number("VNPLAN_MEMORY_MB", 4096.0) * 1024 * 1024),
 )
 
 

@@ -33,7 +33,10 @@ _CHAR_MAP = str.maketrans(
         "\ufeff": None,
     }
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters, and line breaks inside a block (HTML source wrapping, NEL, line/paragraph
+# separators): a block is one line of the assembled text, so these become spaces.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t]+")
 
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -46,7 +49,7 @@ def clean_text(text: str) -> str:
     Tabs are folded too: readers give table cells separately, so a tab inside a block is only spacing.
     """
     text = unicodedata.normalize("NFC", text).translate(_CHAR_MAP)
-    text = _CONTROL.sub(" ", text)
+    text = _SURROGATE.sub("", _CONTROL.sub(" ", text))  # a lone surrogate cannot be stored as UTF-8
     return _SPACES.sub(" ", text).strip()
 
 

@@ -15,6 +15,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs get the usual permissions
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -23,6 +24,15 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _read_umask() -> int:
+    current = os.umask(0)  # the only way to read it is to set it: done once, at import, before any thread
+    os.umask(current)
+    return current
+
+
+_UMASK = _read_umask()
 
 
 def output_path(out_dir: Path, relative_name: str | Path) -> Path:

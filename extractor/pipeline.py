@@ -15,11 +15,24 @@ from typing import TypeVar
 
 from extractor import __version__
 from extractor.blocks import ReadResult, assemble
-from extractor.errors import VnplanError
+from extractor.errors import LimitExceeded, VnplanError
 from extractor.limits import DEFAULT_LIMITS, Limits, time_limit
 from models import Page, PlanDocument, Source, Warning
 
-PIPELINE_VERSION = __version__
+
+def _code_digest() -> str:
+    """A digest of the extractor's code and data files: any change to them gives a new pipeline version,
+    so `vnplan batch` redoes outputs made by older code (resume compares this version)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*root.rglob("*.py"), *(root / "data").glob("*")]):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+PIPELINE_VERSION = f"{__version__}+{_code_digest()}"
 STAGES = ("read", "trim", "assemble", "segment", "metadata", "citations", "tasks", "units", "build")
 
 T = TypeVar("T")
@@ -62,7 +75,7 @@ def extract(
         result = _staged(timer, "read", readers.read, path, limits)
         with timer.run("read"):
             sha256 = file_sha256(path)
-        return build_document(result, str(path), sha256, timer)
+        return build_document(result, str(path), sha256, timer, limits)
 
 
 def _staged(timer: StageTimer, name: str, func: Callable[..., T], *args: object) -> T:
@@ -77,13 +90,17 @@ def _staged(timer: StageTimer, name: str, func: Callable[..., T], *args: object)
             raise VnplanError("out of memory", stage=name) from None
 
 
-def build_document(result: ReadResult, source_path: str, sha256: str, timer: StageTimer) -> PlanDocument:
+def build_document(
+    result: ReadResult, source_path: str, sha256: str, timer: StageTimer, limits: Limits = DEFAULT_LIMITS
+) -> PlanDocument:
     """Run the text stages over a reader's blocks and build the document."""
     from extractor import citations, metadata, segment, tasks, trim, units
     from extractor.blocks import assemble as assemble_blocks
 
     blocks = _staged(timer, "trim", trim.trim_clutter, result.blocks)
     layout = _staged(timer, "assemble", assemble_blocks, blocks)
+    if len(layout.text) > limits.text_chars:
+        raise LimitExceeded(f"text of {len(layout.text)} characters, over the limit of {limits.text_chars}")
     sections = _staged(timer, "segment", segment.find_sections, layout)
     meta, recipients, warnings = _staged(timer, "metadata", metadata.extract_metadata, layout, sections)
     cites = _staged(timer, "citations", citations.find_citations, layout, sections, meta)

@@ -7,24 +7,24 @@ process group can be killed on timeout (LibreOffice forks helpers), and an addre
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import signal
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 from extractor.errors import LimitExceeded, VnplanError
 
 
-def _limit_memory(memory_bytes: int | None) -> Callable[[], None] | None:
+def _with_memory_cap(argv: list[str], memory_bytes: int | None) -> list[str]:
+    """Prefix the command with util-linux `prlimit --as`, which caps the child's address space without
+    Python code between fork and exec (`preexec_fn` is unsafe when threads run, and OCR runs Tesseract
+    from two threads)."""
     if not memory_bytes:
-        return None
-
-    def apply() -> None:  # runs in the child between fork and exec
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-
-    return apply
+        return argv
+    prlimit = shutil.which("prlimit")
+    if prlimit is None:  # util-linux is essential on Debian; elsewhere the program runs uncapped
+        return argv
+    return [prlimit, f"--as={memory_bytes}", "--", *argv]
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
@@ -60,14 +60,13 @@ def run_program(
         raise VnplanError(f"{Path(program).name} is not installed (needed to read this file)")
     try:
         process = subprocess.Popen(
-            [resolved, *argv[1:]],
+            _with_memory_cap([resolved, *argv[1:]], memory_bytes),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=cwd,
             env=env,
             start_new_session=True,
-            preexec_fn=_limit_memory(memory_bytes),
             close_fds=True,
         )
     except FileNotFoundError as exc:

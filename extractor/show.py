@@ -20,6 +20,7 @@ from models import PlanDocument
 
 LABEL_COLORS = {"CITATION": "#f4a261", "DATE": "#8ecae6", "UNIT": "#b7e4c7", "TASK": "#e9c46a"}
 _WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
@@ -73,6 +74,9 @@ def _render_line(line: str, offset: int, spans: list, vocab) -> tuple[str, dict[
         )
         if char_span is None:
             continue
+        # displaCy writes kb ids into a link unescaped: only ids of the pipeline's own shape get a link
+        # (a hand-edited JSON input could carry markup in an id).
+        kb_id = kb_id if kb_id and _SAFE_ID.fullmatch(kb_id) else None
         span = Span(sdoc, char_span.start, char_span.end, label=label, kb_id=kb_id or "")
         group.append(span)
         if kb_id and hover:

@@ -96,9 +96,19 @@ def classify_header(cell: str) -> str | None:
     return None
 
 
+# A unit column of a schedule ("Đơn vị được kiểm tra", "Cơ quan được giám sát"): the units are what the
+# plan acts on, not who acts.
+_PASSIVE_HEADER_RE = re.compile(r"(?<!\w)được(?!\w)")
+_LEAD_CUE_HEADERS = ("chủ trì", "thực hiện", "trách nhiệm")
+
+
 def header_map(cells: list[str]) -> dict[int, str] | None:
     """Column index -> meaning when `cells` is a task-table header (a content column and a unit or
-    time column), else None."""
+    time column), else None.
+
+    A schedule without a content column ("STT | Đơn vị được kiểm tra | Thời gian kiểm tra") lists the
+    units visited or served, each at its time: the unit column is then the row's text ("content"), and
+    also its lead ("content_lead") only where the header says the unit acts ("Đơn vị thực hiện")."""
     mapping: dict[int, str] = {}
     for index, cell in enumerate(cells):
         if len(cell) > 60:
@@ -108,6 +118,12 @@ def header_map(cells: list[str]) -> dict[int, str] | None:
             mapping[index] = column
     values = set(mapping.values())
     if "content" in values and values & {"lead", "coordinating", "time"}:
+        return mapping
+    if "content" not in values and "time" in values and "lead" in values:
+        index = next(i for i, meaning in mapping.items() if meaning == "lead")
+        key = fold(cells[index])
+        acts = any(cue in key for cue in _LEAD_CUE_HEADERS) and not _PASSIVE_HEADER_RE.search(key)
+        mapping[index] = "content_lead" if acts else "content"
         return mapping
     return None
 
@@ -154,6 +170,9 @@ def _read_rows(
     rows: list[Block], mapping: dict[int, str], plan_year: int | None, previous: TableTask | None
 ) -> list[TableTask]:
     columns = {meaning: index for index, meaning in mapping.items()}
+    if "content_lead" in columns:
+        # The unit column is both the row's text and its lead.
+        columns["content"] = columns["lead"] = columns.pop("content_lead")
     tasks: list[TableTask] = []
     group: Period | None = previous.group_period if previous else None
     last: TableTask | None = previous

@@ -42,9 +42,15 @@ _DASH = re.compile(f"[{DASHES}]")
 _SPACE = re.compile(r"\s+")
 
 
+_SPACED_HYPHEN = re.compile(r"(?<=\w)- (?=\w)")
+
+
 def norm(text: str) -> str:
+    """NFC, bold markers dropped, dashes and whitespace folded, and a space after a glued hyphen folded
+    ("2016- 2020" = "2016-2020"), as the guidelines' comparisons fold spacing around "-": a typed space
+    after a hyphen and a line broken after it look the same on a printed page."""
     text = unicodedata.normalize("NFC", text).replace("**", "")
-    return _SPACE.sub(" ", _DASH.sub("-", text)).strip()
+    return _SPACED_HYPHEN.sub("-", _SPACE.sub(" ", _DASH.sub("-", text))).strip()
 
 
 @cache

@@ -100,3 +100,25 @@ def test_scan_with_small_signature_text_layer(real_dir: Path) -> None:
     assert len(text) > 6_000
     assert "Tổ chức Hội nghị triển khai Chương trình mục tiêu quốc gia" in text
     assert "Thời gian ký" in text
+
+
+def _tsv(rows: list[tuple[int, int, int, int, int, int, str]]) -> str:
+    """Tesseract TSV from (level, line, left, top, width, height, text) rows in one block and paragraph."""
+    head = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+    body = [f"{lvl}\t1\t1\t1\t{line}\t{i}\t{x}\t{y}\t{w}\t{h}\t{95 if lvl == 5 else -1}\t{text}"
+            for i, (lvl, line, x, y, w, h, text) in enumerate(rows)]
+    return "\n".join([head, *body])
+
+
+def test_font_size_from_the_line_box_not_from_word_boxes() -> None:
+    """Words without accents or descenders ("nhà", "ca") have short boxes; the line's box is steady."""
+    tsv = _tsv([
+        (4, 1, 100, 100, 1800, 51, ""),
+        (5, 1, 100, 108, 150, 40, "Trưởng"), (5, 1, 300, 112, 120, 32, "ca"), (5, 1, 450, 112, 140, 32, "nhà"),
+        (4, 2, 100, 172, 1800, 50, ""),
+        (5, 2, 100, 172, 160, 50, "Quyết"), (5, 2, 300, 172, 150, 50, "định"), (5, 2, 480, 180, 90, 42, "số"),
+    ])
+    lines = ocr.lines_from_tsv(tsv, 300)
+    sizes = [line.segments[0].size for line in lines]
+    assert len(sizes) == 2 and abs(sizes[0] - sizes[1]) < 0.3
+    assert 12.5 < sizes[0] < 13.5  # 51 px at 300 DPI is a 12.2 pt box: 13 pt text

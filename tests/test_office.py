@@ -81,7 +81,7 @@ def test_sandbox_timeout_kills_process_group(tmp_path: Path) -> None:
     started = time.monotonic()
     with pytest.raises(LimitExceeded, match="limit"):
         run_program(["sh", "-c", f"(sleep 2; touch {marker}) & sleep 30"], timeout=0.5)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 20  # stopped at the limit, long before the 30 s sleep ends
     time.sleep(2.5)
     assert not marker.exists()  # the backgrounded grandchild died with its group
 

@@ -127,3 +127,84 @@ def test_list_marker_pattern() -> None:
         assert pdf.LIST_MARKER_RE.match(text), text
     for text in ("2030, Quyết định", "ngày 15/7/2021", "Lâm Đồng"):
         assert not pdf.LIST_MARKER_RE.match(text), text
+
+
+# Layout rules, on a small plan written here and printed by LibreOffice (justified 13 pt body text, a
+# borderless two-column signature block whose signer's title sits beside the middle of the recipients).
+
+_HYPHENATED = " ".join(
+    f"Chương trình giai đoạn {year}-{year + 4} của ngành Lao động-Thương binh được triển khai;"
+    for year in range(2001, 2013)
+)
+_DASHED = " ".join(
+    f"Đoàn công tác số {i} làm việc tại tỉnh Bà Rịa - Vũng Tàu và Thừa Thiên - Huế," for i in range(1, 12)
+) + " rồi báo cáo kết quả."
+_RECIPIENTS = ["Nơi nhận:", "- Văn phòng Ủy ban;", "- Các sở, ngành;", "- Các phòng chuyên môn;", "- Lưu: VT."]
+
+
+@pytest.fixture(scope="module")
+def small_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    soffice = need_program("soffice")
+    out = tmp_path_factory.mktemp("layout")
+    left = "<br>".join(f"<b>{line}</b>" if i == 0 else line for i, line in enumerate(_RECIPIENTS))
+    html = f"""<html><head><meta charset="utf-8"><style>
+body {{ font-family: 'Liberation Serif'; font-size: 13pt; }}
+p {{ text-align: justify; text-indent: 1cm; margin: 0 0 6pt 0; }}
+</style></head><body>
+<p>{_HYPHENATED}</p>
+<p>{_DASHED}</p>
+<p>Các nội dung chính như sau:</p>
+<p>- Rà soát danh mục nhiệm vụ;</p>
+<p>- Tổng hợp kết quả thực hiện.</p>
+<table width="100%" cellspacing="0" cellpadding="0" border="0"><tr>
+<td width="50%" style="font-size:10pt; text-align:left">{left}</td>
+<td width="50%" align="center" style="vertical-align: bottom"><b>GIÁM ĐỐC</b></td></tr>
+<tr><td></td><td align="center"><br><br><br><b>Trần Văn Ba</b></td></tr></table>
+</body></html>"""
+    source = out / "plan.html"
+    source.write_text(html, encoding="utf-8")
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{out}/profile", "--infilter=HTML (StarWriter)",
+         "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out), str(source)],
+        capture_output=True, timeout=180, check=True,
+    )
+    return out / "plan.pdf"
+
+
+def _printed_lines(path: Path) -> list[str]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        text = "".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+    return [line.strip() for line in text.replace("\x02", "-").splitlines() if line.strip()]
+
+
+def test_wrap_after_a_glued_hyphen_joins_without_space(small_plan: Path) -> None:
+    printed = _printed_lines(small_plan)
+    assert any(re.search(r"\w-$", line) for line in printed), "the case is not exercised: no line ends in 'x-'"
+    assert _HYPHENATED in _texts(read(small_plan, Limits()))
+
+
+def test_wrapped_dash_continues_and_real_items_stay_apart(small_plan: Path) -> None:
+    printed = _printed_lines(small_plan)
+    assert any(line.startswith("- Vũng Tàu") or line.startswith("- Huế") for line in printed), "case not exercised"
+    body = _texts(read(small_plan, Limits()))
+    assert _DASHED in body
+    assert body[-3:] == ["Các nội dung chính như sau:", "- Rà soát danh mục nhiệm vụ;", "- Tổng hợp kết quả thực hiện."]
+
+
+def test_signature_block_with_title_beside_the_middle_of_the_recipients(small_plan: Path) -> None:
+    result = read(small_plan, Limits())
+    assert _texts(result, "footer-left") == _RECIPIENTS
+    assert _texts(result, "footer-right") == ["GIÁM ĐỐC", "Trần Văn Ba"]
+
+
+def test_join_wrapped() -> None:
+    assert pdf.join_wrapped("giai đoạn 2016-", "2020") == "giai đoạn 2016-2020"
+    assert pdf.join_wrapped("Lao động-", "Thương binh") == "Lao động-Thương binh"
+    assert pdf.join_wrapped("kinh tế -", "xã hội") == "kinh tế - xã hội"  # a spaced dash keeps its space
+    assert pdf.join_wrapped("tỉnh Bà Rịa", "- Vũng Tàu") == "tỉnh Bà Rịa - Vũng Tàu"
+    assert pdf.join_wrapped("-", "Như trên") == "- Như trên"

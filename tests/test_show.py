@@ -65,3 +65,10 @@ def test_page_renders_in_headless_chromium(tmp_path):
         capture_output=True, timeout=120,
     )
     assert shot.exists() and shot.stat().st_size > 5000, out.stderr.decode(errors="replace")[-500:]
+
+
+def test_ids_from_a_hand_edited_json_cannot_inject_markup():
+    doc = hostile_doc()
+    doc.citations[0].id = 'c1"><img src=x onerror=alert(3)>'
+    page = render_page(doc, [])
+    assert "<img src=x" not in page

@@ -722,12 +722,17 @@ class _BodyWalker:
         return [line for line in lines if line]
 
 
+MAX_GRID_COLUMNS = 63
+
+
 def _grid_count(element: etree._Element | None) -> int:
     """The w:val of a gridSpan/gridBefore/gridAfter element; 0 when absent (a missing span adds no column)."""
     if element is None:
         return 0
     try:
-        return max(int(element.get(f"{W}val", "1")), 0)
+        # Word tables have at most 63 columns: a larger span is corrupt or hostile (one cell could
+        # otherwise ask for millions of empty columns).
+        return min(max(int(element.get(f"{W}val", "1")), 0), MAX_GRID_COLUMNS)
     except ValueError:
         return 0
 

@@ -135,9 +135,12 @@ class _Walker:
         self.body_started = True
 
 
+MAX_COLSPAN = 1000  # the HTML standard's own cap
+
+
 def _int(value: str | None) -> int:
     try:
-        return max(int(value or 1), 1)
+        return min(max(int(value or 1), 1), MAX_COLSPAN)
     except ValueError:
         return 1
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,9 +25,16 @@ from extractor.normalize import clean_text
 LANGUAGE = "vie"
 TARGET_DPI = 300
 """Tesseract reads body text best at about 300 DPI (10-12 pt text ~ 30-40 px high)."""
+LINE_BOX_EM = 0.94
+"""A text line's box, from the accents over capitals to the descenders, is about 0.94 of the font size
+(Times-like faces; 13 pt body text gives 12.2 pt boxes at 300 DPI)."""
 MIN_CONFIDENCE = 20.0
 """Words below this confidence are mostly stamp ink and smudges, not text."""
 WORKERS = max(1, min(2, os.cpu_count() or 1))
+LABEL_LANGUAGE = "eng"
+LABEL_CHARS = "0123456789IVXLC.)"
+_VALID_LABEL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[IVXLC]{1,6}[.)]|[-+*•–—])$")
+_NUMBER_LABEL = re.compile(r"^(?:\d{1,3}|[IVXLC]{1,6})[.)]$")
 
 
 @dataclass(slots=True)
@@ -120,41 +128,121 @@ def recognize(image: Path, dpi: int, limits: Limits, work: Path) -> list[OcrLine
         if "vie" in cause and ("traineddata" in cause or "language" in cause.lower()):
             raise VnplanError("Tesseract has no Vietnamese language data (install tesseract-ocr-vie)")
         raise VnplanError(f"OCR failed: {cause[:200]}")
-    return lines_from_tsv(done.stdout.decode("utf-8", "replace"), dpi)
+    lines = lines_from_tsv(done.stdout.decode("utf-8", "replace"), dpi)
+    _reread_labels(lines, image, dpi, limits, work, env)
+    return lines
+
+
+def _reread_labels(lines: list[OcrLine], image: Path, dpi: int, limits: Limits, work: Path,
+                   env: dict[str, str]) -> None:
+    """Read again the lone marks that stand before a line's text at a tab stop (heading numbers).
+
+    Tesseract reads such a mark as a block of its own, without context, and the Vietnamese model takes
+    "I." for "L.", "II." for "H.", "7." for "VỀ". The marks that are not already a valid list label are
+    cropped, stacked into one image and read with the English model restricted to digits, Roman numerals
+    and label punctuation; a reading that is a number label replaces the first one.
+    """
+    from PIL import Image
+
+    from extractor.sandbox import run_program
+
+    marks = [line.segments[0] for line in lines if _lone_mark(line, lines)]
+    if not marks:
+        return
+    px = dpi / 72.0
+    gap = int(0.3 * dpi)
+    with Image.open(image) as page:
+        crops = [
+            page.crop((int((m.x0 - 4) * px), int((m.top - 3) * px), int((m.x1 + 4) * px), int((m.bottom + 3) * px)))
+            for m in marks
+        ]
+    sheet = Image.new("L", (max(c.width for c in crops) + 2 * gap, sum(c.height + gap for c in crops) + gap), 255)
+    bands: list[tuple[int, int]] = []
+    y = gap
+    for crop in crops:
+        sheet.paste(crop, (gap, y))
+        bands.append((y, y + crop.height))
+        y += crop.height + gap
+    path = work / f"{image.stem}-labels.png"
+    sheet.save(path)
+    argv = ["tesseract", str(path), "stdout", "-l", LABEL_LANGUAGE, "--psm", "6", "--dpi", str(dpi),
+            "-c", f"tessedit_char_whitelist={LABEL_CHARS}", "tsv"]
+    done = run_program(argv, timeout=limits.subprocess_seconds, cwd=work, memory_bytes=limits.memory_bytes, env=env)
+    if done.returncode != 0:
+        return  # no English model: the first reading stands
+    texts: list[list[str]] = [[] for _ in marks]
+    for row in done.stdout.decode("utf-8", "replace").splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        middle = int(cols[7]) + int(cols[9]) // 2
+        for i, (top, bottom) in enumerate(bands):
+            if top <= middle <= bottom:
+                texts[i].append(cols[11].strip())
+    for mark, words in zip(marks, texts, strict=True):
+        reading = "".join(words)
+        if _NUMBER_LABEL.match(reading):
+            mark.text = reading
+
+
+def _lone_mark(line: OcrLine, lines: list[OcrLine]) -> bool:
+    """A line's first segment is a short mark, not a valid label, with the line's text apart to its right
+    (in the same OCR line after a wide gap, or in another block on the same baseline)."""
+    mark = line.segments[0]
+    if len(mark.text) > 4 or " " in mark.text or _VALID_LABEL.match(mark.text):
+        return False
+    if len(line.segments) > 1:
+        return True
+    middle = (mark.top + mark.bottom) / 2
+    return any(
+        other is not line and s.x0 > mark.x1 + 0.5 * mark.size and s.top <= middle <= s.bottom
+        for other in lines
+        for s in other.segments
+    )
 
 
 def lines_from_tsv(tsv: str, dpi: int) -> list[OcrLine]:
-    """Group Tesseract's TSV words by (block, paragraph, line); cut a line at gaps wider than 2 heights."""
+    """Group Tesseract's TSV words by (block, paragraph, line); cut a line at gaps wider than 2 heights.
+
+    The font size comes from the line's box, not from word boxes: a word's height depends on its letters
+    (accents, ascenders, descenders), so sizes taken from words scatter by a third between the lines of
+    one paragraph, while a whole line's box is steady.
+    """
     grouped: dict[tuple[int, int, int, int], list[_Word]] = {}
+    line_heights: dict[tuple[int, int, int, int], int] = {}
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
-        if len(cols) < 12 or cols[0] != "5":
+        if len(cols) < 12 or cols[0] not in ("4", "5"):
             continue
-        text = clean_text(cols[11])
         try:
+            key = (int(cols[1]), int(cols[2]), int(cols[3]), int(cols[4]))
             conf = float(cols[10])
             box = [int(v) for v in cols[6:10]]
         except ValueError:
             continue
+        if cols[0] == "4":
+            line_heights[key] = box[3]
+            continue
+        text = clean_text(cols[11])
         if not text or conf < MIN_CONFIDENCE:
             continue
-        key = (int(cols[1]), int(cols[2]), int(cols[3]), int(cols[4]))
         grouped.setdefault(key, []).append(_Word(text, *box, conf))
     scale = 72.0 / dpi
     lines: list[OcrLine] = []
-    for words in grouped.values():
+    for key, words in grouped.items():
         words.sort(key=lambda w: w.left)
         if not _plausible(words):
             continue
         height = sorted(w.height for w in words)[len(words) // 2]
+        size = line_heights.get(key, max(w.height for w in words)) * scale / LINE_BOX_EM
         line = OcrLine()
         current: list[_Word] = []
         for word in words:
             if current and word.left - (current[-1].left + current[-1].width) > 2.0 * height:
-                line.segments.append(_segment(current, scale))
+                line.segments.append(_segment(current, scale, size))
                 current = []
             current.append(word)
-        line.segments.append(_segment(current, scale))
+        line.segments.append(_segment(current, scale, size))
         lines.append(line)
     lines.sort(key=lambda ln: min(s.top for s in ln.segments))
     return lines
@@ -170,12 +258,9 @@ def _plausible(words: list[_Word]) -> bool:
     return mean_conf >= 45 or alnum >= 0.6 * len(chars)
 
 
-def _segment(words: list[_Word], scale: float) -> OcrSegment:
+def _segment(words: list[_Word], scale: float, size: float) -> OcrSegment:
     top = min(w.top for w in words)
     bottom = max(w.top + w.height for w in words)
-    heights = sorted(w.height for w in words)
-    # Word boxes hold ascenders and accents: the median box height stands in for the font size.
-    size = heights[len(heights) // 2] * scale
     return OcrSegment(
         text=" ".join(w.text for w in words),
         x0=words[0].left * scale,

@@ -20,13 +20,15 @@ from pathlib import Path
 
 from extractor.blocks import Block, ReadResult
 from extractor.errors import LimitExceeded, VnplanError
+from extractor.layout_tables import RECIPIENTS
 from extractor.limits import Limits
-from extractor.normalize import clean_text
+from extractor.normalize import clean_text, fold
 
 # A list marker starts a paragraph: "1.", "1.2.", "a)", "đ.", "I.", "-", "+", "*", "•".
 LIST_MARKER_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[IVXLC]{1,6}[.)]|[-+*•–—])(?:\s|$)")
 _PAGE_NUMBER_RE = re.compile(r"^[-–—\s]*(?:trang\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
 _SENTENCE_END = (":", ";", ".", "!", "?")
+_HYPHENS = "-‐‑–—"
 GUTTER_EM = 1.5
 """A horizontal gap wider than this many font sizes separates columns (word spaces stay under ~0.8)."""
 
@@ -229,9 +231,10 @@ def _page_runs(textpage, page_height: float) -> tuple[list[list[_Char]], set[str
                 runs.append(run)
                 run = []
             continue
-        if code in (0, 2, 0xFFFE):  # pdfium's markers for a hyphen at line end, unmapped glyphs
+        if code in (0, 0xFFFE):  # unmapped glyphs
             continue
-        ch = chr(code)
+        # pdfium reports a hyphen that ends a line as 2; the glyph is drawn, so it is text ("Lao động-").
+        ch = "-" if code == 2 else chr(code)
         raw.FPDFText_GetLooseCharBox(handle, i, rect)
         raw.FPDFText_GetCharOrigin(handle, i, ox, oy)
         size = raw.FPDFText_GetFontSize(handle, i)
@@ -510,7 +513,7 @@ def _join_cell_lines(text: str) -> str:
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if len(lines) > 1 and all(len(line) <= 2 and line.isalnum() for line in lines):
         return "".join(lines)
-    return " ".join(lines)
+    return _joined_lines(lines)
 
 
 def _inside_tables(run: list[_Char], tables: list[TableRows]) -> bool:
@@ -774,7 +777,7 @@ def _footer_region(
 
 def _footer_zone(lines: list[Line], start: int, body_size: float) -> list[tuple[int, _Sided]]:
     columns = _two_sided(lines[start])
-    zone: list[tuple[int, _Sided]] = []
+    zone = _footer_head(lines, start, columns)  # type: ignore[arg-type]
     for index in range(start, len(lines)):
         line = lines[index]
         if line.page > lines[start].page + 1:
@@ -786,6 +789,44 @@ def _footer_zone(lines: list[Line], start: int, body_size: float) -> list[tuple[
             break
         zone.append((index, (line, *sides)))
     return zone
+
+
+def _footer_head(lines: list[Line], start: int, columns: _Columns) -> list[tuple[int, _Sided]]:
+    """The signature block's lines above its first two-column line, top first.
+
+    The recipient list often runs longer than the signer's lines, so the columns meet low in the block:
+    above that line the left column holds the "Nơi nhận" label and recipient items, set tight and clear
+    of the right column, and the signer's title may stand alone on the right. Without the label only
+    list items count (a short body line above is not a recipient).
+    """
+    anchor = lines[start]
+    taken: list[tuple[int, _Sided]] = []
+    sure = 0  # how many of `taken` belong to the block even when no label is found
+    below = anchor
+    for index in range(start - 1, -1, -1):
+        line = lines[index]
+        sides = _sides(line, columns)
+        if sides is None or line.page != anchor.page:
+            break
+        left, right = sides
+        if not left:
+            if anchor.top - line.top > 6 * anchor.size:
+                break
+            taken.append((index, (line, left, right)))
+            sure = len(taken)
+            below = line
+            continue
+        if below.top - line.top > 2.0 * max(line.size, below.size):
+            break
+        taken.append((index, (line, left, right)))
+        below = line
+        text = _joined(left).text
+        if RECIPIENTS.match(fold(text)):
+            sure = len(taken)
+            break
+        if LIST_MARKER_RE.match(text):
+            sure = len(taken)
+    return list(reversed(taken[:sure]))
 
 
 def _footer_end(lines: list[Line], start: int, body_size: float) -> int | None:
@@ -800,19 +841,7 @@ def _footer_end(lines: list[Line], start: int, body_size: float) -> int | None:
 
 
 def _footer_blocks(lines: list[Line], start: int, end: int, body_size: float) -> tuple[set[int], list[Block]]:
-    columns = _two_sided(lines[start])
     zone = [item for index, item in _footer_zone(lines, start, body_size) if index <= end]
-    # The signer's title may stand alone above the 'Nơi nhận:' line, in the right column.
-    head = start
-    while head > 0:
-        previous = lines[head - 1]
-        sides = _sides(previous, columns)  # type: ignore[arg-type]
-        if sides is None or sides[0] or previous.page != lines[start].page:
-            break
-        if lines[start].top - previous.top > 6 * lines[start].size:
-            break
-        zone.insert(0, (previous, *sides))
-        head -= 1
     blocks = _footer_left([(item[0], _joined(item[1])) for item in zone if item[1]])
     blocks += [_region_block(_joined(item[2]), item[0], "footer-right") for item in zone if item[2]]
     return {id(item[0]) for item in zone}, blocks
@@ -824,7 +853,7 @@ def _footer_left(items: list[tuple[Line, Segment]]) -> list[Block]:
     for line, seg in items:
         previous = blocks[-1].text if blocks else ""
         if blocks and not LIST_MARKER_RE.match(seg.text) and not previous.endswith(_SENTENCE_END):
-            blocks[-1].text = f"{previous} {seg.text}"
+            blocks[-1].text = join_wrapped(previous, seg.text)
             continue
         blocks.append(_region_block(seg, line, "footer-left"))
     return blocks
@@ -873,28 +902,43 @@ def _paragraphs(lines: list[Line], metrics: _Metrics) -> list[Block]:
 
 
 def _continues_paragraph(previous: Line, line: Line, m: _Metrics) -> bool:
-    if line.page != previous.page or LIST_MARKER_RE.match(line.text):
+    if line.page != previous.page:
         return False
-    if previous.bold != line.bold or abs(previous.size - line.size) > max(1.0, 0.15 * line.size):
+    # Sizes measured on OCR'd word boxes scatter with accents and descenders; only a clear change counts.
+    tolerance = 0.4 if line.ocr else 0.15
+    if previous.bold != line.bold or abs(previous.size - line.size) > max(1.0, tolerance * line.size):
         return False
     pitch = line.top - previous.top
     if pitch > 1.6 * m.pitch or pitch < 0.3 * m.pitch:
         return False
     size = line.size
+    marker = LIST_MARKER_RE.match(line.text)
     if _centered(previous, m) and _centered(line, m):
         # A centred title wraps onto a centred line; a change of case starts the next title part.
-        return _caps(previous.text) == _caps(line.text)
+        return not marker and _caps(previous.text) == _caps(line.text)
     if line.x0 > previous.x0 + 0.8 * size and line.x0 > m.left + 0.8 * size:
         return False  # indented more than the line above: a first line
+    if marker and (previous.text.endswith(_SENTENCE_END) or line.x0 > m.left + 0.8 * size):
+        # A list item follows an ended clause or sits at the paragraph indent. A marker-like start at the
+        # text's left edge after a line that ran to the margin mid-clause is a wrapped dash or number
+        # ("tỉnh Bà Rịa" / "- Vũng Tàu", "tài chính" / "- ngân sách").
+        return False
+    return _ran_to_margin(previous, line, m)
+
+
+def _ran_to_margin(previous: Line, line: Line, m: _Metrics) -> bool:
+    """Whether `previous` stopped only because `line`'s first word did not fit after it."""
     first_word = line.text.split(" ", 1)[0]
     seg = line.segments[0]
     word_width = (seg.x1 - seg.x0) * len(first_word) / max(len(seg.text), 1)
     # The line above stopped short although the next word would have fitted: it ended its paragraph.
-    return m.right - previous.x1 <= word_width + 0.6 * size
+    return m.right - previous.x1 <= word_width + 0.6 * line.size
 
 
 def _centered(line: Line, m: _Metrics) -> bool:
-    return line.x0 > m.left + line.size and abs(line.x0 + line.x1 - 2 * m.center) < 2 * line.size
+    """Clear of both margins by about as much on each side (an indented first line runs to the right one)."""
+    left_gap, right_gap = line.x0 - m.left, m.right - line.x1
+    return min(left_gap, right_gap) > 0.5 * line.size and abs(left_gap - right_gap) < 2 * line.size
 
 
 def _caps(text: str) -> bool:
@@ -902,10 +946,29 @@ def _caps(text: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
 
 
+def join_wrapped(before: str, after: str) -> str:
+    """Two parts of a text wrapped onto two lines, joined with a space, except after a hyphen glued to its
+    word: the line broke inside the token ("2016-" + "2020", "Lao động-" + "Thương binh"). A dash used as
+    punctuation stands between spaces in Vietnamese text ("kinh tế - xã hội") and keeps its space."""
+    before, after = before.rstrip(), after.lstrip()
+    if not before or not after:
+        return before or after
+    if len(before) >= 2 and before[-1] in _HYPHENS and not before[-2].isspace() and after[0].isalnum():
+        return before + after
+    return f"{before} {after}"
+
+
+def _joined_lines(texts: list[str]) -> str:
+    text = ""
+    for part in texts:
+        text = join_wrapped(text, part)
+    return text
+
+
 def _paragraph_block(lines: list[Line]) -> Block:
     return Block(
         kind="paragraph",
-        text=clean_text(" ".join(ln.text for ln in lines)),
+        text=clean_text(_joined_lines([ln.text for ln in lines])),
         page=lines[0].page,
         bold=all(ln.bold for ln in lines),
         ocr=lines[0].ocr,
@@ -950,7 +1013,7 @@ def _join_across_pages(blocks: list[Block], pages: list[PageContent]) -> list[Bl
             and not previous.text.endswith(_SENTENCE_END)
             and previous.bold == block.bold
         ):
-            previous.text = f"{previous.text} {block.text}"
+            previous.text = join_wrapped(previous.text, block.text)
             continue
         out.append(block)
     return out
