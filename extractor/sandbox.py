@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 from pathlib import Path
 
 from extractor.errors import LimitExceeded, VnplanError
@@ -37,6 +38,22 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
         process.communicate(timeout=5)
     except subprocess.TimeoutExpired:  # pipes held open by an unkillable grandchild: give up on them
         process.kill()
+
+
+# Programs running now, so that a document's time limit can stop those started from worker threads.
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def kill_running() -> None:
+    """Kill every program this process started through `run_program` that is still running."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 def run_program(
@@ -73,6 +90,8 @@ def run_program(
         raise VnplanError(f"{Path(program).name} is not installed (needed to read this file)") from exc
     except PermissionError as exc:
         raise VnplanError(f"{Path(program).name} cannot be executed: permission denied") from exc
+    with _RUNNING_LOCK:
+        _RUNNING.add(process)
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -83,6 +102,9 @@ def run_program(
     except BaseException:  # e.g. the document time limit (SIGALRM) fired while waiting
         _kill_group(process)
         raise
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(process)
     # Helpers the child left behind in its group (LibreOffice's oosplash/soffice.bin) must not outlive it.
     try:
         os.killpg(process.pid, signal.SIGKILL)

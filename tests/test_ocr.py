@@ -122,3 +122,22 @@ def test_font_size_from_the_line_box_not_from_word_boxes() -> None:
     sizes = [line.segments[0].size for line in lines]
     assert len(sizes) == 2 and abs(sizes[0] - sizes[1]) < 0.3
     assert 12.5 < sizes[0] < 13.5  # 51 px at 300 DPI is a 12.2 pt box: 13 pt text
+
+
+def test_time_limit_stops_a_multi_page_scan_and_its_tesseracts():
+    import subprocess
+    import time
+
+    from extractor.errors import LimitExceeded
+    from extractor.limits import Limits
+    from extractor.pipeline import extract
+    from tests.conftest import CORPUS, need_program
+
+    need_program("tesseract")
+    began = time.monotonic()
+    with pytest.raises(LimitExceeded, match="time limit"):
+        extract(CORPUS / "scan" / "004_733c3bcffdaa3c3d.pdf", Limits(seconds=1.0))
+    assert time.monotonic() - began < 10  # stopped at the limit, not after every page was recognised
+    time.sleep(0.5)
+    left = subprocess.run(["pgrep", "-f", "tesseract.*vnplan-ocr"], capture_output=True, text=True).stdout
+    assert left.strip() == ""

@@ -79,6 +79,8 @@ def read(path: Path, limits: Limits) -> ReadResult:
 
     try:
         article = Document(text).summary(html_partial=True)
+    except VnplanError:  # the document's time limit
+        raise
     except Exception as exc:  # readability raises its own Unparseable and lxml errors on broken pages
         raise VnplanError(f"not a readable HTML page ({type(exc).__name__})") from None
     root = lxml_html.fragment_fromstring(article, create_parent="div")

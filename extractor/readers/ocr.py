@@ -13,8 +13,9 @@ import math
 import os
 import re
 import tempfile
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,38 +74,68 @@ def dpi_for(width_pt: float, height_pt: float, limits: Limits) -> int:
 
 
 def ocr_pdf_pages(document: object, indexes: list[int], limits: Limits) -> Iterator[tuple[int, list[OcrLine]]]:
-    """Render the given pages (0-based) with pypdfium2 and OCR them; yields (index, lines) in order."""
+    """Render the given pages (0-based) with pypdfium2 and OCR them; yields (index, lines) in order.
+
+    Pages are rendered one at a time as OCR workers free up, so a long scan never holds more than a few
+    page images (about 9 MB each at 300 DPI) on disk.
+    """
     with tempfile.TemporaryDirectory(prefix="vnplan-ocr-") as tmp:
         work = Path(tmp)
-        jobs: list[tuple[int, Path, int]] = []
-        for index in indexes:
-            page = document[index]  # type: ignore[index]
-            width, height = page.get_size()
-            dpi = dpi_for(width, height, limits)
-            bitmap = page.render(scale=dpi / 72.0, grayscale=True)
-            image_path = work / f"page-{index + 1}.pgm"
-            bitmap.to_pil().convert("L").save(image_path)
-            bitmap.close()
-            page.close()
-            jobs.append((index, image_path, dpi))
-        yield from _run_jobs(jobs, limits, work)
+
+        def jobs() -> Iterator[tuple[int, Path, int]]:
+            for index in indexes:
+                page = document[index]  # type: ignore[index]
+                width, height = page.get_size()
+                dpi = dpi_for(width, height, limits)
+                bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+                image_path = work / f"page-{index + 1}.pgm"
+                bitmap.to_pil().convert("L").save(image_path)
+                bitmap.close()
+                page.close()
+                yield index, image_path, dpi
+
+        yield from _run_jobs(jobs(), limits, work, remove_images=True)
 
 
 def ocr_images(images: list[tuple[Path, int]], limits: Limits, work: Path) -> list[list[OcrLine]]:
     """OCR prepared grayscale images [(path, dpi)]; one list of lines per image, in order."""
     jobs = [(i, path, dpi) for i, (path, dpi) in enumerate(images)]
-    return [lines for _, lines in _run_jobs(jobs, limits, work)]
+    return [lines for _, lines in _run_jobs(iter(jobs), limits, work)]
 
 
-def _run_jobs(jobs: list[tuple[int, Path, int]], limits: Limits, work: Path) -> Iterator[tuple[int, list[OcrLine]]]:
-    if len(jobs) <= 1 or WORKERS == 1:
+def _run_jobs(
+    jobs: Iterator[tuple[int, Path, int]], limits: Limits, work: Path, remove_images: bool = False
+) -> Iterator[tuple[int, list[OcrLine]]]:
+    """OCR jobs with up to WORKERS Tesseract processes at once, results in job order. If the caller stops
+    (the document's time limit, an error), queued jobs are cancelled and running Tesseracts killed."""
+    from extractor.sandbox import kill_running
+
+    def done(index: int, path: Path, lines: list[OcrLine]) -> tuple[int, list[OcrLine]]:
+        if remove_images:
+            path.unlink(missing_ok=True)
+        return index, lines
+
+    if WORKERS == 1:
         for index, path, dpi in jobs:
-            yield index, recognize(path, dpi, limits, work)
+            yield done(index, path, recognize(path, dpi, limits, work))
         return
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = [(index, pool.submit(recognize, path, dpi, limits, work)) for index, path, dpi in jobs]
-        for index, future in futures:
-            yield index, future.result()
+    pool = ThreadPoolExecutor(max_workers=WORKERS)
+    pending: deque[tuple[int, Path, Future[list[OcrLine]]]] = deque()
+    finished = False
+    try:
+        for index, path, dpi in jobs:
+            pending.append((index, path, pool.submit(recognize, path, dpi, limits, work)))
+            if len(pending) >= WORKERS:
+                index, path, future = pending.popleft()
+                yield done(index, path, future.result())
+        while pending:
+            index, path, future = pending.popleft()
+            yield done(index, path, future.result())
+        finished = True
+    finally:
+        pool.shutdown(wait=finished, cancel_futures=True)
+        if not finished:
+            kill_running()
 
 
 def recognize(image: Path, dpi: int, limits: Limits, work: Path) -> list[OcrLine]:

@@ -146,6 +146,8 @@ def _open(path: Path):  # noqa: ANN202 - pypdfium2.PdfDocument, imported lazily
         # Form fields hold text too (the number and date stamped by a signing tool): flattening draws
         # their appearance into the page, so the text layer has them.
         document.init_forms()
+    except VnplanError:  # the document's time limit: not a form problem
+        raise
     except Exception:  # noqa: BLE001 - forms are a bonus; a document without them reads the same
         pass
     return document
@@ -233,6 +235,13 @@ def _page_runs(textpage, page_height: float) -> tuple[list[list[_Char]], set[str
             continue
         if code in (0, 0xFFFE):  # unmapped glyphs
             continue
+        if 0xDC00 <= code <= 0xDFFF:  # the low half of a pair already joined into the previous character
+            continue
+        if 0xD800 <= code <= 0xDBFF:  # characters beyond the BMP come as UTF-16 surrogate pairs
+            low = raw.FPDFText_GetUnicode(handle, i + 1) if i + 1 < count else 0
+            if not 0xDC00 <= low <= 0xDFFF:
+                continue  # a lone half is no character
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
         # pdfium reports a hyphen that ends a line as 2; the glyph is drawn, so it is text ("Lao động-").
         ch = "-" if code == 2 else chr(code)
         raw.FPDFText_GetLooseCharBox(handle, i, rect)
@@ -459,11 +468,15 @@ class _PlumberDoc:
         if self.pdf is None:
             try:
                 self.pdf = pdfplumber.open(self.path)
+            except VnplanError:
+                raise
             except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on bad input
                 raise VnplanError(f"corrupt PDF ({type(exc).__name__})") from None
         page = self.pdf.pages[index]
         try:
             tables = page.find_tables()
+        except VnplanError:  # the time limit fired inside pdfplumber: the document stops, as it must
+            raise
         except Exception:  # noqa: BLE001 - a broken drawing on one page costs its tables, not the file
             return []
         found: list[TableRows] = []
