@@ -6,10 +6,8 @@ Facts about Vietnamese documents live in `extractor/data/` as CSV/JSON with thei
 from __future__ import annotations
 
 import csv
-import json
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
 
 from extractor.normalize_base import nfc
 
@@ -23,12 +21,6 @@ def read_csv(name: str) -> tuple[dict[str, str], ...]:
     """Rows of a packaged CSV file as dicts, every value NFC."""
     with data_path(name).open(encoding="utf-8", newline="") as handle:
         return tuple({k: nfc(v or "") for k, v in row.items()} for row in csv.DictReader(handle))
-
-
-@cache
-def read_json(name: str) -> Any:
-    with data_path(name).open(encoding="utf-8") as handle:
-        return json.load(handle)
 
 
 @lru_cache(maxsize=1)

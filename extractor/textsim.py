@@ -29,11 +29,6 @@ def ratio(a: str | None, b: str | None) -> float:
     return fuzz.ratio(fold(a), fold(b))
 
 
-def token_set(a: str | None, b: str | None) -> float:
-    """Token-set similarity of the folded strings (task texts)."""
-    return fuzz.token_set_ratio(fold(a), fold(b))
-
-
 def token_sort(a: str | None, b: str | None) -> float:
     """Token-sorted similarity of the folded strings (metadata issuer, parent_issuer, title)."""
     return fuzz.token_sort_ratio(fold(a), fold(b))

@@ -103,7 +103,10 @@ class Period(_Model):
 
 class Task(_Model):
     id: str
-    text: str
+    text: str = Field(
+        description="The item's text without its bullet, number or a time heading that only precedes it; for a "
+        "table row wrapped over several rows, the pieces joined. `start`/`end` span all of it in `text`."
+    )
     section: str | None = None
     origin: Literal["table", "list", "paragraph"]
     period: Period = Field(default_factory=Period)

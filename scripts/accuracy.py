@@ -25,7 +25,7 @@ EXTRA_GOLD = ROOT / "tests" / "gold_real_extra"  # our own independent annotatio
 def run_eval(gold: Path, inputs: list[Path]) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "extractor", "eval", "--json", "--gold", str(gold), *map(str, inputs)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        capture_output=True, text=True, cwd=ROOT, check=False, timeout=1800,
     )
     if not out.stdout.strip():
         raise RuntimeError(f"vnplan eval printed nothing: {out.stderr[-2000:]}")

@@ -412,7 +412,6 @@ def _parse_level(lvl: etree._Element) -> _Level:
 
 _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
-_VI_LETTERS = "abcdđeghiklmnopqrstuvxy"  # not used by Word; kept out of lowerLetter on purpose
 
 
 def _roman(value: int) -> str:
