@@ -28,7 +28,7 @@ EPILOG = f"""\
 targets (--to):
   sqlite:///FILE          an SQLite database file (the default: {DEFAULT_URL})
   postgresql://USER:PASSWORD@HOST:PORT/DB
-                          a PostgreSQL database (any SQLAlchemy URL works, e.g. mysql+pymysql://...)
+                          a PostgreSQL database (another SQLAlchemy URL works once its driver is installed)
   parquet:DIR or DIR/     one Parquet file per table in DIR
   jsonl:DIR               one JSON Lines file per table in DIR
 Without --to, the URL is taken from ${URL_VARIABLE}, else the default. Passwords are never printed.
