@@ -42,6 +42,10 @@ _RECURRING_RE = re.compile(
 )
 _DAY_MONTH_WORDS_RE = re.compile(r"(?<![\w])ngày\s*(\d{1,2})\s+tháng\s+(\d{1,2})(?!\s*(?:năm|/)\s*\d)(?![\d])", re.I)
 _BARE_DAY_MONTH_RE = re.compile(r"(?<![\w/.])(\d{1,2})/(\d{1,2})(?![\w/])")
+# What precedes the range of a report's data period: "kỳ 6 tháng (", "số liệu tính", "kỳ báo cáo:".
+_DATA_PERIOD_RE = re.compile(
+    r"(?:(?<!\w)kỳ(?:\s+báo\s+cáo)?|(?<!\w)(?:chốt\s+)?số\s+liệu)(?:\s+[\w/]+){0,3}?\s*[(:]?\s*(?:tính\s*)?$", re.I
+)
 _NEXT_YEAR_RE = re.compile(r"^\s*(?:năm\s+(?:liền\s+kề|sau|kế\s+tiếp))", re.I)
 # "... số 34/2016/NĐ-CP ngày 14/5/2016": the date of a cited document, not a schedule.
 _CITED_DATE_RE = re.compile(r"\d+\s*/\s*[\wĐđ/.-]*[A-ZĐ][\wĐđ/-]*\s+ngày\s*$")
@@ -165,6 +169,13 @@ def period_of(text: str, plan_year: int | None, scheduled: bool = False) -> Peri
         if _RANGE_START_RE.search(before) and index + 1 < len(dates):
             nxt = dates[index + 1]
             if re.fullmatch(r"\s*(?:đến|tới|-|–)\s*(?:hết\s+)?(?:ngày\s*)?", text[d.end : nxt.start]) and nxt.year:
+                opening = d.start - len(before) + before.lower().rfind("từ")
+                if _DATA_PERIOD_RE.search(text[max(0, opening - 40) : opening]):
+                    # "báo cáo kỳ 6 tháng (từ ngày 15/12 đến ngày 14/6, gửi trước ngày 20/6)": the range is
+                    # the period the report's data cover, not when the task is done.
+                    cued.update({index, index + 1})
+                    used.append((d.start, nxt.end))
+                    continue
                 b.start = iso
                 end_iso = f"{nxt.year:04d}-{nxt.month:02d}-{nxt.day:02d}" if nxt.day else None
                 if end_iso:

@@ -24,7 +24,9 @@ from extractor.unit_names import (
 )
 from models import Period, Section
 
-_BULLET_RE = re.compile(r"^\s*([-+*•–—]|\d+(?:\.\d+)*[.)\-/]?|[IVXLC]+[.)\-/]|[a-zđ][.)])\s+")
+_BULLET_RE = re.compile(
+    r"^\s*([-+*•–—]|\d+(?:\.\d+)*[.)\-/]?|[IVXLC]+[.)\-/]|[a-zđ][.)]|\(\d{1,2}\)|\([a-zđ]\))\s+"
+)
 _HEADING_NUMBER_RE = re.compile(
     r"^\s*(?:(?P<roman>[IVXLC]+)[.)\-/]|(?P<num>\d+(?:\.\d+)*)[.)\-/]?|(?P<letter>[a-zđ])[.)])\s+"
 )
@@ -34,7 +36,14 @@ _CLOSING_RE = re.compile(r"^\s*(?:trên đây là|nơi nhận)", re.I)
 _PURPOSE_RE = re.compile(
     r"^(?:(?:mục đích|yêu cầu|mục tiêu|quan điểm|căn cứ)(?:\s*(?:,|-|và)\s*)?)+$"
     r"|^(?:đối tượng|phạm vi)(?:\s+\w+){0,2}$"
+    # Who attends a meeting: invitees, not assignees.
+    r"|^(?:thành phần|đại biểu)(?:\s+\w+){0,4}$"
 )
+# A heading that labels a time ("1. Thời gian: Tổ chức trong 01 ngày, dự kiến ngày 9/10"): its run-on
+# text schedules the item.
+_TIME_LABEL_RE = re.compile(r"^(?:thời gian|thời hạn|thời điểm)(?:\s+\w+){0,3}$")
+# A place-and-date line ("Hà Nội, ngày ... tháng 10 năm 2025"), e.g. on a banner inside the plan.
+_PLACE_DATE_RE = re.compile(r"^[^\W\d][\w .'-]{0,40},\s*ngày\b[\s\d.…/]*tháng\b", re.I)
 _FRONTED_RE = re.compile(
     r"^(?:căn cứ|trên cơ sở|đối với|để|nhằm|trong|sau khi|riêng|đồng thời|ngoài ra|qu[ýí]\s+\w+|tháng\s+\d+)"
     r"[^:;]*?,\s*",
@@ -63,6 +72,8 @@ class ProseTask:
     period: Period
     lead: list[str] = field(default_factory=list)
     coordinating: list[str] = field(default_factory=list)
+    # Units of an enumeration's lead-in ("Sở Y tế có nhiệm vụ: (1) ...; (2) ..."), for its items.
+    default_lead: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -297,8 +308,9 @@ def coordinating_units(text: str) -> list[str]:
     return found
 
 
-def heading_units(title: str) -> list[str]:
-    """Units a heading names ("Sở Nội vụ:", "Giao Sở Nội vụ (Cơ quan Thường trực ...):")."""
+def heading_units(title: str, passive: bool = False) -> list[str]:
+    """Units a heading names ("Sở Nội vụ:", "Giao Sở Nội vụ (Cơ quan Thường trực ...):"). A unit list
+    with a passive "được" ("Đơn vị được khen thưởng") names objects, not owners, unless `passive`."""
     assign = _ASSIGN_RE.match(title)
     text = title[assign.end() :] if assign else title
     text = text.rstrip(" :")
@@ -307,14 +319,85 @@ def heading_units(title: str) -> list[str]:
         return []
     units, stop = parsed
     rest = text[stop:].strip(" :.-–")
+    if passive and _passive_kind(text, 0, stop) == "passive":
+        # The passive clause ends the heading and qualifies its last unit ("đơn vị được kiểm tra").
+        return [u.text for u in units[:-1]] + [text[units[-1].start :].strip(" :.-–")]
     if rest or _passive_kind(text, 0, stop) == "passive":
         # "ĐƠN VỊ ĐƯỢC KIỂM TRA": the units a heading lists as objects do not own the items below it.
         return []
     return [u.text for u in units]
 
 
+def _lead_in(title: str) -> list[str] | None:
+    """The lead units of a heading that introduces items (it ends with ":") and is a clause with a unit
+    subject and its predicate ("Các đơn vị tham mưu, triển khai ..., như:"), else None."""
+    if not clear_unit_start(title, 0):
+        return None
+    subject = unit_subject(title)
+    if subject is None or subject[2] <= 0 or not title[subject[2] :].strip(" ,:"):
+        return None
+    return subject[0]
+
+
+_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_INLINE_MARKER_RE = re.compile(r"(?:(?<=\s)|^)\((\d{1,2}|[a-zđ])\)\s*|(?:(?<=[;:.]\s)|^)(\d{1,2}|[a-zđ])\)\s+")
+
+
+def _ordinal(marker: str) -> tuple[str, int]:
+    return ("n", int(marker)) if marker.isdigit() else ("l", _LETTERS.find(marker))
+
+
+def enumeration(text: str) -> tuple[str, list[tuple[int, str]]] | None:
+    """The items of an enumeration inside one paragraph ("C04: (1) Chủ trì ...; (2) Phối hợp ...",
+    "... như sau: a) ...; b) ..."): the text before the first marker and each item with its offset, the
+    marker left out. Markers must run in sequence (the first may continue an earlier paragraph's run
+    when it opens the paragraph); None when fewer than two are found."""
+    kept: list[re.Match[str]] = []
+    for m in _INLINE_MARKER_RE.finditer(text):
+        kind, number = _ordinal(m[1] or m[2])
+        if not kept:
+            if m.start() == 0 or number in (0, 1) and kind == "l" or number == 1:
+                kept.append(m)
+            continue
+        last_kind, last = _ordinal(kept[-1][1] or kept[-1][2])
+        if kind == last_kind and number == last + 1:
+            kept.append(m)
+    if len(kept) < 2:
+        return None
+    items: list[tuple[int, str]] = []
+    for index, m in enumerate(kept):
+        end = kept[index + 1].start() if index + 1 < len(kept) else len(text)
+        segment = text[m.end() : end]
+        items.append((m.end() + len(segment) - len(segment.lstrip()), segment.strip()))
+    return text[: kept[0].start()].strip(), items
+
+
+# A closing bracket that names who performs an item ("Phát biểu khai mạc (Đồng chí Bộ trưởng ...).").
+_PERFORMER_RE = re.compile(r"\(([^()]{2,120})\)\s*[.;]?\s*$")
+_PERSON_RE = re.compile(r"^(?:đồng chí|đ/c)\s+\S", re.I)
+
+
+def bracket_performer(text: str) -> list[str]:
+    """The unit or person a closing bracket names as the item's performer, as an agenda writes it;
+    [] when the bracket holds anything else (a note, a reference, a unit with its own predicate)."""
+    m = _PERFORMER_RE.search(text)
+    if m is None:
+        return []
+    inner = m[1].strip()
+    if ":" in inner or re.search(r"\d{3}", inner):
+        # Contact details ("Đồng chí ..., điện thoại: 09...") say whom to call, not who acts.
+        return []
+    if _PERSON_RE.match(inner):
+        return [inner]
+    parsed = parse_unit_list(inner, unit_slot=True)
+    if parsed is None or inner[parsed[1] :].strip(" .;"):
+        return []
+    return [u.text for u in parsed[0]]
+
+
 def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | None) -> list[ProseTask]:
     section_starts = {s.start for s in sections}
+    section_at_start = {s.start: s for s in sections}
     paragraphs = [b for b in layout.blocks if b.kind == "paragraph"]
     first_heading = next(
         (i for i, b in enumerate(paragraphs) if b.start in section_starts or _level(b.line) == 1), None
@@ -331,6 +414,28 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
             _finish(current, stack, plan_year, tasks)
         current = None
 
+    def open_item(text: str, offset: int, end: int, origin: str, period: Period) -> None:
+        """Start the item `text` (at `offset`); an enumeration inside it gives one item per member."""
+        nonlocal current
+        found = enumeration(text)
+        if found is None:
+            current = ProseTask(text, offset, end, origin, period)
+            return
+        prefix, items = found
+        default: list[str] = []
+        if prefix:
+            lead_in = _lead_in(prefix.rstrip(" :")) if prefix.endswith(":") else None
+            if lead_in is not None:
+                _finish(ProseTask(prefix, offset, offset + len(prefix), origin, period), stack, plan_year, tasks)
+                default = lead_in
+        for index, (at, item) in enumerate(items):
+            task = ProseTask(item, offset + at, offset + at + len(item), "list", period, default_lead=list(default))
+            if index + 1 < len(items):
+                _finish(task, stack, plan_year, tasks)
+            else:
+                task.end = end
+                current = task
+
     for index, block in enumerate(paragraphs):
         line = block.line
         if first_heading is not None and index < first_heading:
@@ -338,10 +443,13 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
         if _CLOSING_RE.match(line):
             flush()
             break
+        if _PLACE_DATE_RE.match(line):
+            flush()
+            continue
         if first_heading is None and (_PREAMBLE_END_RE.search(line) or fold(line).startswith("căn cứ")):
             continue
         # Continuation of the item above: a line that starts in lower case.
-        if current is not None and block.label is None and not _BULLET_RE.match(line) and line[:1].islower():
+        if current is not None and block.label is None and _continues(current.text, line):
             current.text = f"{current.text} {line}"
             current.end = block.end
             continue
@@ -359,39 +467,86 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
             current_raw = [line]
             continue
         level = _level(line)
-        unit_title = level is not None and bool(
-            heading_units(_HEADING_NUMBER_RE.sub("", line, count=1).partition(": ")[0])
-        )
+        section = section_at_start.get(block.start)
+        if level is None and section is not None:
+            # A heading whose number the structure stage read and this module's patterns do not (an OCR
+            # misreading such as "H." for "II."): the section gives its rank.
+            level, body = section.level, section.title
+        else:
+            body = _HEADING_NUMBER_RE.sub("", line, count=1).strip()
+        unit_title = level is not None and bool(heading_units(body.partition(": ")[0]))
         if level is not None and (unit_title or _is_heading(line, block.bold, block.start in section_starts)):
             flush()
             time_context = None
-            body = _HEADING_NUMBER_RE.sub("", line, count=1).strip()
             title, _, run_on = body.partition(": ")
             title = title.rstrip(":").strip()
+            sibling: _Heading | None = None
             while stack and stack[-1].level >= level:
-                stack.pop()
+                sibling = stack.pop() if stack[-1].level == level else (stack.pop() and sibling)
             purpose = bool(_PURPOSE_RE.match(fold(title))) or (bool(stack) and stack[-1].purpose)
-            stack.append(_Heading(level, heading_units(title), None, purpose))
+            units = heading_units(title)
+            if not units and sibling is not None and sibling.units:
+                # "2. Các cơ quan, đơn vị được kiểm tra" after "1. Sở Nội vụ": among headings that assign
+                # duties, a unit named by its role in the plan owns the items below it too.
+                units = heading_units(title, passive=True)
+            lead_in = None if units or purpose or not (body.endswith(":") or run_on.strip()) else _lead_in(title)
+            if lead_in is not None and not run_on.strip():
+                # "3. Các đơn vị tham mưu, triển khai các mặt công tác, như:": a clause that names its
+                # units is an item (the lead-in of the items below, which inherit its units).
+                offset = block.start + line.index(body)
+                _finish(ProseTask(body, offset, block.end, "list", time_context or Period()), stack, plan_year, tasks)
+            stack.append(_Heading(level, lead_in or units, None, purpose))
             if run_on.strip() and len(title) <= 100:
                 offset = block.start + line.index(run_on)
-                current = ProseTask(run_on.strip(), offset, block.end, "list", time_context or Period())
+                period = time_context or Period()
+                if _TIME_LABEL_RE.match(fold(title)):
+                    period = merge_periods(period, period_of(run_on, plan_year, scheduled=True))
+                open_item(run_on.strip(), offset, block.end, "list", period)
                 current_raw = [line]
             continue
         flush()
+        if level is not None and any(h.level == level for h in stack):
+            # A numbered item closes the heading of its own rank above it ("4. ..." after the heading
+            # "3. Các đơn vị ..., như:"): it does not belong to that heading.
+            while stack[-1].level != level:
+                stack.pop()
+            stack.pop()
         bullet = _BULLET_RE.match(line)
         text = line[bullet.end() :] if bullet else line
         origin = "list" if (bullet or block.label or time_context) else "paragraph"
-        current = ProseTask(
-            text.strip(), block.start + (bullet.end() if bullet else 0), block.end, origin, time_context or Period()
-        )
+        period = time_context or Period()
+        if bullet and bullet.group(1).startswith("(") and enumeration(line) is not None:
+            # "(2) Phát biểu ... (3) Trình chiếu ...": the paragraph's own marker opens the run.
+            open_item(line.strip(), block.start + len(line) - len(line.lstrip()), block.end, origin, period)
+        else:
+            open_item(text.strip(), block.start + (bullet.end() if bullet else 0), block.end, origin, period)
         current_raw = [line]
     flush()
     del current_raw
     return tasks
 
 
+# A line that opens with a bare number and a lower-case word ("2030 giao."): the rest of a sentence that
+# a page or OCR line break cut after its number, not an item "2030".
+_NUMBER_RUN_ON_RE = re.compile(r"^\d+\s+[a-zà-ỹđ]")
+
+
+def _continues(text: str, line: str) -> bool:
+    """`line` continues the item `text`: it starts in lower case, or with a bare number and a lower-case
+    word after an unfinished sentence."""
+    if _BULLET_RE.match(line) and not _NUMBER_RUN_ON_RE.match(line):
+        return False
+    if line[:1].islower():
+        return True
+    return bool(_NUMBER_RUN_ON_RE.match(line)) and not text.rstrip().endswith((".", ";", ":", "!", "?"))
+
+
 def _strip_bullet_only(line: str) -> str:
     return re.sub(r"^\s*[-+*•–]\s*", "", line)
+
+
+# The courtesy verbs of a submission to a superior ("kính trình", "kính đề nghị", "kính báo cáo").
+_SUBMISSION_RE = re.compile(r"[\s,]*kính\s+(?:trình|đề nghị|báo cáo|gửi)(?!\w)", re.I)
 
 
 def _finish(task: ProseTask, stack: list[_Heading], plan_year: int | None, out: list[ProseTask]) -> None:
@@ -401,9 +556,17 @@ def _finish(task: ProseTask, stack: list[_Heading], plan_year: int | None, out: 
             out.append(task)
         return
     subject = unit_subject(task.text)
+    if subject is not None and _SUBMISSION_RE.match(task.text, subject[2]):
+        # "Sở Nội vụ kính trình ... xem xét": the sender submits to its superior; nothing is assigned.
+        return
+    performer = bracket_performer(task.text) if subject is None and task.origin == "list" else []
     if subject is not None:
         task.lead, coordinating, _ = subject
         task.coordinating.extend(coordinating)
+    elif performer:
+        task.lead = performer
+    elif task.default_lead:
+        task.lead = list(task.default_lead)
     else:
         for heading in reversed(stack):
             if heading.units:

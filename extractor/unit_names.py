@@ -168,7 +168,17 @@ def clear_unit_start(text: str, pos: int) -> bool:
 def _is_role(text: str) -> bool:
     """Appositions that name a role, not another unit ("Cơ quan Thường trực Hội đồng ...")."""
     key = fold(text)
-    return key.startswith(("cơ quan thường trực", "thường trực hội đồng", "cơ quan chủ trì", "cơ quan đầu mối"))
+    return key.startswith(
+        (
+            "cơ quan thường trực",
+            "thường trực hội đồng",
+            "cơ quan chủ trì",
+            "cơ quan đầu mối",
+            "đơn vị thường trực",
+            "đơn vị chủ trì",
+            "đơn vị đầu mối",
+        )
+    )
 
 
 def parse_unit_list(text: str, pos: int = 0, unit_slot: bool = False) -> tuple[list[UnitSpan], int] | None:

@@ -91,3 +91,14 @@ def test_not_a_time_heading():
 def test_merge_periods_unions():
     merged = merge_periods(time_heading("Quý II:")[0], period_of("(Hồ sơ trình trước ngày 20/6)", 2012))
     assert merged.quarters == [2] and merged.deadlines == ["2012-06-20"] and merged.months == []
+
+
+def test_a_reports_data_period_is_not_its_time():
+    text = "Báo cáo kết quả kỳ 6 tháng (từ ngày 15/12/2024 đến ngày 14/6/2025, gửi trước ngày 20/6/2025)."
+    period = period_of(text, 2025)
+    assert period.deadlines == ["2025-06-20"] and period.months == [] and period.quarters == []
+    data = period_of("Báo cáo năm (số liệu tính từ ngày 15/12/2024 đến ngày 14/12/2025) gửi trước 20/12/2025", 2025)
+    assert data.months == [] and "2025-12-14" not in data.deadlines
+    # A range of the work itself still counts.
+    work = period_of("Tổ chức kiểm tra từ ngày 01/3/2025 đến ngày 30/4/2025.", 2025)
+    assert work.months == [3, 4] and work.deadlines == ["2025-04-30"]

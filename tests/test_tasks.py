@@ -214,3 +214,118 @@ def test_real_docx_gold(real_dir, name):
         assert score.fields[field].accuracy >= 0.98
     assert score.units["lead"].f1 >= 0.95
     assert {u.kind for u in doc.units} <= set(get_args(UnitKind))
+
+
+def test_schedule_table_lists_the_units_visited_at_their_times():
+    # No content column: each row's unit is the item; a passive header ("được giám sát") makes it no lead.
+    blocks = [
+        _para("Phụ lục"),
+        *_rows(
+            0,
+            [
+                ["TT", "Cơ quan được giám sát", "Thời gian giám sát"],
+                ["A", "Các sở, ngành", ""],
+                ["1", "Sở Tài chính", "Từ tháng 2 đến tháng 4/2025"],
+                ["2", "Sở Giáo dục và Đào tạo", "Tháng 10/2025"],
+            ],
+        ),
+        *_rows(1, [["TT", "Đơn vị thực hiện", "Thời hạn"], ["1", "Phòng Nội vụ huyện", "Trước ngày 30/6/2025"]]),
+    ]
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2025))
+    assert [(t.text, t.lead) for t in tasks] == [
+        ("Sở Tài chính", []),
+        ("Sở Giáo dục và Đào tạo", []),
+        ("Phòng Nội vụ huyện", ["Phòng Nội vụ huyện"]),
+    ]
+    assert tasks[0].period.months == [2, 3, 4] and tasks[0].period.deadlines == []
+    assert tasks[1].period.quarters == [4]
+    assert tasks[2].period.deadlines == ["2025-06-30"]
+
+
+def test_numbered_lead_in_clause_owns_its_bullets_until_the_next_number():
+    blocks = [
+        _para("II. NHIỆM VỤ"),
+        _para("1. Các phòng, ban chuyên môn triển khai các nhiệm vụ sau:"),
+        _para("- Rà soát danh mục hồ sơ lưu trữ."),
+        _para("- Cập nhật dữ liệu lên phần mềm quản lý, bảo đảm đúng quy trình và thời hạn của năm"),
+        _para("2025 theo quy định."),
+        _para("2. Hoàn thiện quy chế làm việc của cơ quan."),
+    ]
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2025))
+    assert [t.lead for t in tasks] == [["Các phòng", "ban chuyên môn"]] * 3
+    assert tasks[0].text.startswith("Các phòng, ban chuyên môn triển khai")
+    # A line cut after a bare number ("2025 theo ...") continues the sentence above.
+    assert tasks[2].text.endswith("thời hạn của năm 2025 theo quy định.")
+
+
+def test_unit_named_by_its_role_among_unit_headings_owns_its_items():
+    blocks = [
+        _para("IV. TỔ CHỨC THỰC HIỆN"),
+        _para("1. Phòng Văn hóa - Thông tin"),
+        _para("a) Xây dựng lịch giám sát cụ thể."),
+        _para("2. Các trường học được giám sát"),
+        _para("a) Chuẩn bị hồ sơ, tài liệu phục vụ đoàn giám sát."),
+    ]
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2025))
+    assert [t.lead for t in tasks] == [["Phòng Văn hóa - Thông tin"], ["Các trường học được giám sát"]]
+
+
+def test_enumeration_inside_one_paragraph_gives_one_task_per_member():
+    blocks = [
+        _para("III. PHÂN CÔNG"),
+        _para(
+            "1. Văn phòng: (1) Chuẩn bị hội trường, âm thanh; (2) Phối hợp với Sở Tài chính bố trí kinh phí; "
+            "(3) Gửi giấy mời đại biểu."
+        ),
+        _para("2. Sở Y tế có nhiệm vụ: a) Bố trí xe cứu thương; b) Kiểm tra an toàn thực phẩm."),
+    ]
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2025))
+    assert [t.text for t in tasks] == [
+        "Chuẩn bị hội trường, âm thanh;",
+        "Phối hợp với Sở Tài chính bố trí kinh phí;",
+        "Gửi giấy mời đại biểu.",
+        "Bố trí xe cứu thương;",
+        "Kiểm tra an toàn thực phẩm.",
+    ]
+    assert [t.lead for t in tasks] == [["Văn phòng"]] * 3 + [["Sở Y tế"]] * 2
+    assert tasks[1].coordinating == ["Sở Tài chính"]
+    layout = assemble(blocks)
+    for task in find_tasks(layout, [], Metadata(plan_year=2025)):
+        assert layout.text[task.start : task.start + len(task.text)] == task.text
+
+
+def test_agenda_items_name_their_performer_in_brackets():
+    blocks = [
+        _para("II. CHƯƠNG TRÌNH HỘI THẢO"),
+        _para("1. Thời gian: Tổ chức trong 01 buổi, dự kiến ngày 14/11/2025."),
+        _para("2. Thành phần tham dự:"),
+        _para("- Lãnh đạo các sở, ngành."),
+        _para("3. Chương trình"),
+        _para("(1) Khai mạc hội thảo (Đồng chí Giám đốc Sở Tư pháp)."),
+        _para("(2) Báo cáo đề dẫn (Phòng Phổ biến pháp luật). (3) Thảo luận, trao đổi ý kiến."),
+        _para("Ninh Bình, ngày 14 tháng 11 năm 2025"),
+        _para("Mọi vướng mắc, đề nghị liên hệ Văn phòng Sở (Đồng chí Hà, điện thoại: 0912.345.678)."),
+    ]
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2025))
+    assert [(t.text, t.lead) for t in tasks] == [
+        ("Tổ chức trong 01 buổi, dự kiến ngày 14/11/2025.", []),
+        ("Khai mạc hội thảo (Đồng chí Giám đốc Sở Tư pháp).", ["Đồng chí Giám đốc Sở Tư pháp"]),
+        ("Báo cáo đề dẫn (Phòng Phổ biến pháp luật).", ["Phòng Phổ biến pháp luật"]),
+    ]
+    assert tasks[0].period.deadlines == ["2025-11-14"] and tasks[0].period.months == [11]
+
+
+def test_submission_closing_and_unit_predicates():
+    blocks = [
+        _para("I. NỘI DUNG"),
+        _para("1. Đề nghị lãnh đạo các phòng, ban quan tâm chỉ đạo việc thực hiện."),
+        _para("2. Sở Tư pháp có văn bản hướng dẫn các xã, phường xây dựng kế hoạch và báo cáo kết quả về Sở."),
+        _para("3. Giao Chi cục Thủy lợi - đơn vị thường trực Ban Chỉ huy chủ trì tổng hợp."),
+        _para("Sở Tư pháp kính trình Ủy ban nhân dân tỉnh xem xét, phê duyệt./."),
+    ]
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2025))
+    assert [t.lead for t in tasks] == [
+        ["lãnh đạo các phòng", "ban"],
+        ["Sở Tư pháp"],
+        ["Chi cục Thủy lợi"],
+    ]
