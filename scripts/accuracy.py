@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,10 @@ EXTRA_GOLD = ROOT / "tests" / "gold_real_extra"  # our own independent annotatio
 
 def run_eval(gold: Path, inputs: list[Path]) -> dict:
     out = subprocess.run(
-        [sys.executable, "-m", "extractor", "eval", "--json", "--gold", str(gold), *map(str, inputs)],
+        # Paths relative to the checkout, so the figures' group names ("source:corpus/pdf") are the same in
+        # every clone.
+        [sys.executable, "-m", "extractor", "eval", "--json", "--gold", os.path.relpath(gold, ROOT),
+         *(os.path.relpath(path, ROOT) for path in inputs)],
         capture_output=True, text=True, cwd=ROOT, check=False, timeout=1800,
     )
     if not out.stdout.strip():
