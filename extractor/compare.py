@@ -168,7 +168,8 @@ def citation_matrix(plans: list[Plan], top: int = 25) -> tuple[list[str], list[d
     for plan in plans:
         for key, c in distinct_citations(plan).items():
             cells[key][plan.province] += 1
-            labels.setdefault(key, citation_label(c))
+            # A local document's code repeats across provinces (every province has a 01/CT-UBND): name its place.
+            labels.setdefault(key, citation_label(c) + (f" · {plan.province}" if "|" in key else ""))
     order = sorted(cells, key=lambda k: (-sum(cells[k].values()), labels[k]))[:top]
     rows = [{"document": labels[k], **{p: cells[k].get(p, 0) for p in provinces}} for k in order]
     return provinces, rows
