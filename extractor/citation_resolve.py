@@ -291,8 +291,11 @@ def implicit_issuer(symbol_issuer: str, doc_type: str | None, family: str, place
     if place.own_issuer and head.lower() in place.own_issuer_codes:
         # The plan's own body citing its earlier documents (…/KH-SLĐTBXH in a Sở's plan).
         issuer = place.own_issuer
-        if place.province and not _PLACE_TAIL_RE.search(issuer):
-            issuer = f"{issuer} {place.place()}"  # "Sở Nội vụ" -> "Sở Nội vụ tỉnh X"
+        known_own = issuer_code(head)
+        central = (known_own is not None and known_own.level == "central") or central_name(issuer) is not None
+        if place.province and not central and not _PLACE_TAIL_RE.search(issuer):
+            # "Sở Nội vụ" -> "Sở Nội vụ tỉnh X"; a ministry ("Bộ Công an") belongs to no province.
+            issuer = f"{issuer} {place.place()}"
         return normalize_issuer(issuer, place)
     if family == "state" and len(groups) > 1 and all(issuer_code(g) for g in groups):
         return _joint_issuer(groups)

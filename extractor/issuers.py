@@ -75,9 +75,20 @@ def fold_spacing(text: str) -> str:
     return " ".join(text.split()).strip(" .,;:")
 
 
+@lru_cache(maxsize=1)
+def _name_abbreviations() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Abbreviations that stand for words of a body's name ("TW" -> "Trung ương") but are also parts of
+    document codes, so they are expanded in issuer names only (`data/name_abbreviations.csv`)."""
+    table = {row["abbreviation"]: row["expansion"] for row in read_csv("name_abbreviations.csv")}
+    alternatives = sorted(table, key=len, reverse=True)
+    return re.compile(r"(?<![\w/-])(" + "|".join(map(re.escape, alternatives)) + r")(?![\w/-])"), table
+
+
 def expand(text: str) -> str:
     pattern, table = _abbreviation_regex()
-    return pattern.sub(lambda m: table[m.group(1).upper()], text)
+    text = pattern.sub(lambda m: table[m.group(1).upper()], text)
+    names, words = _name_abbreviations()
+    return names.sub(lambda m: words[m.group(1)], text)
 
 
 def is_upper_name(text: str) -> bool:

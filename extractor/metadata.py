@@ -39,7 +39,7 @@ from extractor.header import (
     type_of_line,
 )
 from extractor.issuers import Vocabulary, normalize_issuer
-from extractor.normalize import DASHES
+from extractor.normalize import DASHES, fold
 from extractor.resources import read_csv
 from models import Metadata, Section, Signer, Warning
 
@@ -288,6 +288,8 @@ def _province(meta: Metadata, groups: list[str], frame: Frame, text: str) -> pro
         found = provinces.mentions(name)
         if found:
             return found[0].province
+    if _central_issuer(meta):
+        return None  # a ministry or a central body belongs to no province, wherever it signs ("Hà Nội, ngày")
     if meta.place:
         found = provinces.lookup(meta.place)
         if found:
@@ -303,6 +305,16 @@ def _province(meta: Metadata, groups: list[str], frame: Frame, text: str) -> pro
     if counts:
         return counts.most_common(1)[0][0]
     return None
+
+
+def _central_issuer(meta: Metadata) -> bool:
+    """Is the top of the issuing block a central body (a ministry, the Government, a central Party board)?"""
+    from extractor.citation_patterns import central_name
+
+    top = meta.parent_issuer or meta.issuer
+    if not top:
+        return False
+    return central_name(top) is not None or bool(re.search(r"\btrung ương\b", fold(top)))
 
 
 _RANGE_RE = re.compile(rf"((?:19|20)\d\d)\s*[{DASHES}-]\s*(?:19|20)\d\d")

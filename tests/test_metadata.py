@@ -378,3 +378,30 @@ def test_province_name_at_date():
     assert provinces.name_at(hue, None) == "Huế"
     cao_bang = provinces.lookup("Cao Bằng")
     assert provinces.name_at(cao_bang, "2001") == "Cao Bằng"
+
+
+def test_a_central_body_belongs_to_no_province(tmp_path):
+    from extractor.pipeline import extract
+
+    plan = tmp_path / "bo.txt"
+    plan.write_text(
+        "BỘ NỘI VỤ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 85/KH-BNV\n"
+        "Hà Nội, ngày 14 tháng 01 năm 2025\nKẾ HOẠCH\nCông tác thi đua, khen thưởng năm 2025\n"
+        "Căn cứ Quyết định số 112/QĐ-BNV ngày 20/02/2024 về quy chế thi đua của Bộ;\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\nVụ Thi đua - Khen thưởng chủ trì tổng hợp báo cáo trước ngày 15/12/2025.\n",
+        encoding="utf-8",
+    )
+    doc = extract(plan)
+    assert doc.metadata.issuer == "Bộ Nội vụ" and doc.metadata.place == "Hà Nội"
+    assert doc.metadata.province is None
+    [citation] = [c for c in doc.citations if c.code == "112/QĐ-BNV"]
+    assert citation.issuer == "Bộ Nội vụ"  # the ministry's own decision: no province added
+
+
+def test_tw_in_an_issuer_name_is_trung_uong():
+    from extractor.issuers import normalize_issuer
+
+    assert normalize_issuer("BAN CHỈ ĐẠO LIÊN NGÀNH TW").lower() == "ban chỉ đạo liên ngành trung ương"
+    assert normalize_issuer("Ban Tuyên giáo TW") == "Ban Tuyên giáo Trung ương"
+    # "TƯ" is also the word "tư" (ĐẦU TƯ): only "TW", which is no word, is expanded
+    assert normalize_issuer("BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ").lower() == "ban quản lý dự án đầu tư"
