@@ -46,7 +46,9 @@ _BASIS_LINE_RE = re.compile(
 _HEADING_RE = re.compile(r"^[ \t]*(?:[IVX]{1,5}|\d{1,2}|PHẦN|Phần|Chương|CHƯƠNG)[ \t]*[.\-)/:][ \t]*\S", re.M)
 # No leading look-behind: it would stop the regex engine from skipping ahead to the first letters.
 _LAW_HEAD_RE = re.compile(r"(?P<type>Bộ luật|Luật|Pháp lệnh|Hiến pháp)(?!\w)")
-_LAW_YEAR_RE = re.compile(r"(?P<lead>[ \t]*,?[ \t]*)năm[ \t]+(?P<year>(?:19|20)\d\d)(?!\d)")
+# "Luật Đất đai năm 2013", and the informal "Luật Hình sự 2015" (a bare year right after the name; the number
+# of a code, "105/2021", is no year).
+_LAW_YEAR_RE = re.compile(r"(?P<lead>[ \t]*,?[ \t]*)(?:năm[ \t]+|(?<![\d/.\-]))(?P<year>(?:19|20)\d\d)(?![\d/])")
 # A name followed by "năm YYYY" only when the year names the law, not when it closes another phrase.
 _NOT_LAW_NAME_END_RE = re.compile(
     r"(?:\b(?:trong|của|cho|tại|đến|từ|đoạn|các|mỗi|hằng|hàng|cả|nay|trước|sau|vào|thi hành|hiện hành))$",

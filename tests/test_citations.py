@@ -541,3 +541,13 @@ def test_lines_wrapped_by_pdf_and_ocr_readers():
         province="Quảng Ngãi",
     )
     assert [c.issuer_raw for c in found] == ["UBND tỉnh", "Sở Tư pháp"]
+
+
+def test_law_with_a_bare_year_after_its_name():
+    from extractor.blocks import Block, assemble
+    from models import Metadata
+
+    text = "Căn cứ Luật Hình sự 2015 và Luật Đất đai năm 2013; theo Luật Phòng, chống ma túy và Nghị định 105/2021/NĐ-CP"
+    found = find_citations(assemble([Block(kind="paragraph", text=text)]), [], Metadata())
+    assert [(c.doc_type, c.year, c.code) for c in found] == [
+        ("Luật", 2015, None), ("Luật", 2013, None), ("Nghị định", 2021, "105/2021/NĐ-CP")]
