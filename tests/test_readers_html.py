@@ -83,3 +83,13 @@ def test_corpus_page_gives_the_plan():
     text = assemble(read(CORPUS / "html" / "003_01b55a5d3fb9d28a.html").blocks).text
     assert text.startswith("UBNDTỈNH BẮC NINH\nHỘI ĐỒNG TĐKT TỈNH\nSố: 41/KH-HĐTĐKT")
     assert text.rstrip().endswith("Nguyễn Tử Quỳnh")
+
+
+def test_source_line_wrapping_inside_a_paragraph_is_not_a_line_break(tmp_path):
+    path = tmp_path / "wrapped.html"
+    path.write_text("<html><body><article><p>KẾ HOẠCH</p><h3>I. MỤC ĐÍCH,\n   YÊU CẦU</h3>"
+                    "<p>Nâng cao nhận thức của cán bộ,\n công chức về cải cách hành chính.</p></article></body></html>",
+                    encoding="utf-8")
+    lines = assemble(read(path).blocks).text.split("\n")
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in lines
+    assert "Nâng cao nhận thức của cán bộ, công chức về cải cách hành chính." in lines

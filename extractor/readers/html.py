@@ -177,30 +177,26 @@ def _lines(element: lxml_html.HtmlElement) -> list[str]:
     """The element's text split at <br> and nested block boundaries, each line cleaned."""
     parts: list[str] = [""]
 
-    def visit(node: lxml_html.HtmlElement) -> None:
-        if isinstance(node.tag, str) and node.tag in ("script", "style"):
+    def visit(node: lxml_html.HtmlElement, nested: bool) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("script", "style"):
             parts[-1] += " "
             return
-        if isinstance(node.tag, str) and node.tag in _BLOCK:
+        block = nested and tag in _BLOCK  # a block inside the element starts and ends a line
+        if block:
             parts.append("")
         parts[-1] += node.text or ""
         for child in node:
             if isinstance(child.tag, str) and child.tag == "br":
                 parts.append("")
             else:
-                visit(child)
+                visit(child, nested=True)
             parts[-1] += child.tail or ""
-        if isinstance(node.tag, str) and node.tag in _BLOCK:
+        if block:
             parts.append("")
 
-    parts[-1] += element.text or ""
-    for child in element:
-        if isinstance(child.tag, str) and child.tag == "br":
-            parts.append("")
-        else:
-            visit(child)
-        parts[-1] += child.tail or ""
-    return [clean_text(part) for part in parts if clean_text(part)]
+    visit(element, nested=False)
+    return [line for line in (clean_text(part) for part in parts) if line]
 
 
 def _text(element: lxml_html.HtmlElement) -> str:
