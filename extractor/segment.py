@@ -6,7 +6,9 @@ title: short, not a full sentence ending in '.' or ';' (those are numbered items
 running into body text after a colon. Where the reader saw formatting, a bold numbered line is a
 heading and a long plain one is an item. Levels follow the order in which the document uses the
 numbering styles, with "Phần/Chương/Mục/Điều" above Roman numerals and Roman numerals at the top of
-the rest (reference §4.2).
+the rest (reference §4.2). A list whose every member is a label running on after a colon is a list of
+headings. Each appendix after the closing ("Phụ lục II" with its outline) is segmented on its own, its
+numbering restarting at level 1.
 """
 
 from __future__ import annotations
@@ -87,8 +89,12 @@ def classify(rest: str, bold: bool, uses_bold: bool) -> tuple[str, str | None]:
         head = rest[:colon].strip().rstrip(" .")
         tail = rest[colon + 1 :].strip()
         if head and not tail and len(head.split()) <= _MAX_TITLE_WORDS:
+            if uses_bold and not bold and _words_outside_brackets(head) > _MAX_SENTENCE_TITLE_WORDS:
+                # Where headings are set bold, a long plain line ending in ':' is a sentence that leads
+                # into a list ("1. Tùy tình hình thực tế, tổ chức ... theo các hình thức sau:").
+                return "item", None
             return "title", head
-        if head and len(head.split()) <= _MAX_COLON_TITLE_WORDS:
+        if head and (len(head.split()) <= _MAX_COLON_TITLE_WORDS or _is_name_list(head)):
             return ("title" if uses_bold and bold else "runon"), head
         return "item", None
     limit = _MAX_BOLD_TITLE_WORDS if uses_bold and bold else _MAX_TITLE_WORDS
@@ -119,6 +125,23 @@ def _title_colon(text: str) -> int | None:
     return None
 
 
+def _words_outside_brackets(text: str) -> int:
+    """Words of a line without its bracketed asides ("Giao Sở Nội vụ (Cơ quan Thường trực ...)" has 4)."""
+    return len(re.sub(r"\([^()]*\)", " ", text).split())
+
+
+def _is_name_list(head: str) -> bool:
+    """'Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Liên đoàn Lao động tỉnh, Hội ...': a label naming several
+    bodies, each piece a capitalised name, however long; a sentence has lower-case pieces ('Các sở, ban')."""
+    pieces = [p.strip() for p in re.split(r",|;|\s+và\s+", head)]
+    return (
+        len(pieces) >= 2
+        and len(head.split()) <= _MAX_BOLD_TITLE_WORDS
+        and all(p[:1].isupper() for p in pieces)
+        and not re.search(r"[.!?]", head)
+    )
+
+
 def _has_inner_sentence(text: str) -> bool:
     """'... năm 2022. Tổ chức ...': a full stop followed by a new sentence."""
     return bool(re.search(r"[a-zà-ỹđ0-9)]\.\s+[A-ZÀ-ỸĐ]", text))
@@ -135,9 +158,41 @@ class _Candidate:
 
 def find_sections(layout: Layout) -> list[Section]:
     frame = find_frame(lines_of(layout.blocks, layout.text))
-    body_lines = frame.lines[frame.body_start : frame.closing_start]
-    body_end = frame.offset(frame.closing_start) if frame.closing_start < len(frame.lines) else len(layout.text)
-    full_width = _full_line_width(body_lines)
+    lines = frame.lines
+    body_end = frame.offset(frame.closing_start) if frame.closing_start < len(lines) else len(layout.text)
+    full_width = _full_line_width(lines[frame.body_start : frame.closing_start])
+    parts = [(lines[frame.body_start : frame.closing_start], body_end)]
+    if frame.appendix_start is not None:
+        parts += _appendix_parts(lines[frame.appendix_start :], len(layout.text))
+    sections: list[Section] = []
+    for part_lines, part_end in parts:
+        # Each appendix is an outline of its own: its numbering restarts at level 1.
+        headings = _headings_of(part_lines, full_width)
+        part = _build(headings, _ranks([h.style for h in headings]), part_end)
+        renamed = {s.id: f"s{len(sections) + k + 1}" for k, s in enumerate(part)}
+        for section in part:
+            section.id = renamed[section.id]
+            section.parent = renamed[section.parent] if section.parent else None
+        sections += part
+    return sections
+
+
+def _appendix_parts(lines: list[Line], text_end: int) -> list[tuple[list[Line], int]]:
+    """The appendices after the closing, one part per "Phụ lục ..." line, each with its end offset."""
+    starts = [k for k, line in enumerate(lines) if k == 0 or _APPENDIX_TITLE_RE.match(line.text)]
+    parts = []
+    for n, k in enumerate(starts):
+        following = starts[n + 1] if n + 1 < len(starts) else None
+        end = lines[following].block.start if following is not None else text_end
+        parts.append((lines[k:following], end))
+    return parts
+
+
+_APPENDIX_TITLE_RE = re.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục)\b(?:\s+[IVXLC\d]+\b.*)?\s*$", re.IGNORECASE)
+
+
+def _headings_of(body_lines: list[Line], full_width: int | None) -> list[Heading]:
+    """The headings among the numbered lines of one part (the body or an appendix)."""
     parsed = []
     for k, line in enumerate(body_lines):
         if line.block.kind != "paragraph" or line.region:
@@ -180,12 +235,13 @@ def find_sections(layout: Layout) -> list[Section]:
             rest = parse_heading_number(candidate.line.text)
             candidate.verdict = "title"
             candidate.title = " ".join(_MARKUP_RE.sub("", rest[2] if rest else "").split()).rstrip(" .:")
-    headings = [
+    return [
         Heading(c.line, c.style, c.number, c.title or "")
         for k, c in enumerate(candidates)
-        if c.verdict == "title" or (c.verdict in {"weak", "runon"} and _sibling_is_title(candidates, k, ranks))
+        if c.verdict == "title"
+        or (c.verdict in {"weak", "runon"} and _sibling_is_title(candidates, k, ranks))
+        or (c.verdict == "runon" and _all_siblings_run_on(candidates, k, ranks))
     ]
-    return _build(headings, _ranks([h.style for h in headings]), body_end)
 
 
 # OCR reads the strokes of a Roman numeral as look-alike letters: "I." as "L." or "l.", "II." as "H." or
@@ -303,6 +359,27 @@ def _sibling_is_title(candidates: list[_Candidate], k: int, ranks: dict[str, int
                 return True
             j += step
     return False
+
+
+def _siblings(candidates: list[_Candidate], k: int, ranks: dict[str, int]) -> list[_Candidate]:
+    """The lines of the same style as line k with no higher-ranked line between."""
+    style = candidates[k].style
+    rank = ranks[style]
+    out = [candidates[k]]
+    for step in (-1, 1):
+        j = k + step
+        while 0 <= j < len(candidates) and ranks[candidates[j].style] >= rank:
+            if candidates[j].style == style:
+                out.append(candidates[j])
+            j += step
+    return out
+
+
+def _all_siblings_run_on(candidates: list[_Candidate], k: int, ranks: dict[str, int]) -> bool:
+    """A list whose every member is a label running on into text ("1. Sở Y tế: Chủ trì ...", "2. Sở Tài
+    chính: Bảo đảm ...") is a list of titled parts, one per label."""
+    siblings = _siblings(candidates, k, ranks)
+    return len(siblings) >= 2 and all(c.verdict == "runon" for c in siblings)
 
 
 def _ranks(styles: list[str]) -> dict[str, int]:

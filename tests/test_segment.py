@@ -190,3 +190,97 @@ def test_numbered_line_ending_in_a_dash_continues():
     # "1. Tập huấn ... ứng dụng -" wraps; the whole sentence is an item, not a heading.
     sections = _ocr_sections(OCR_BODY)
     assert not any(s.title.startswith("Tập huấn cho cán bộ") for s in sections)
+
+
+# --- formatting and sibling consistency (invented office-file paragraphs) -------------------------------
+
+
+def _para(text: str, label: str | None = None, bold: bool = False) -> Block:
+    return Block(kind="paragraph", text=text, label=label, bold=bold)
+
+
+def test_a_list_of_unit_labels_running_on_after_a_colon_is_a_list_of_headings():
+    blocks = [
+        _para("KẾ HOẠCH", bold=True),
+        _para("Phòng chống dịch bệnh trên cây trồng năm 2025", bold=True),
+        _para("ĐỀ NGHỊ PHỐI HỢP", label="I.", bold=True),
+        _para("Trạm Kiểm dịch thực vật vùng 4: Phối hợp kiểm tra hàng hóa qua cửa khẩu.", label="1."),
+        _para(
+            "Hội Nông dân tỉnh, Hội Liên hiệp Phụ nữ tỉnh, Hội Cựu chiến binh tỉnh, Tỉnh đoàn, Liên minh"
+            " Hợp tác xã tỉnh, Hội Làm vườn tỉnh và Hội Khoa học kỹ thuật lâm nghiệp tỉnh: Vận động hội viên"
+            " tham gia phát hiện sớm dịch bệnh.",
+            label="2.",
+        ),
+        _para("Viện Bảo vệ thực vật: Hỗ trợ chuyên môn khi được đề nghị.", label="3."),
+        _para("TỔ CHỨC THỰC HIỆN", label="II.", bold=True),
+        _para("Thời gian thực hiện: Từ khi ban hành đến hết năm 2025.", label="1."),
+        _para(
+            "Các phòng, ban căn cứ nhiệm vụ được giao xây dựng kế hoạch chi tiết và báo cáo kết quả"
+            " định kỳ hằng quý.",
+            label="2.",
+        ),
+    ]
+    tree = [(s.number, s.title, s.level) for s in find_sections(assemble(blocks))]
+    assert tree == [
+        ("I", "ĐỀ NGHỊ PHỐI HỢP", 1),
+        ("1", "Trạm Kiểm dịch thực vật vùng 4", 2),
+        (
+            "2",
+            "Hội Nông dân tỉnh, Hội Liên hiệp Phụ nữ tỉnh, Hội Cựu chiến binh tỉnh, Tỉnh đoàn, Liên minh Hợp tác"
+            " xã tỉnh, Hội Làm vườn tỉnh và Hội Khoa học kỹ thuật lâm nghiệp tỉnh",
+            2,
+        ),
+        ("3", "Viện Bảo vệ thực vật", 2),
+        # "1. Thời gian thực hiện: ..." sits beside a numbered sentence: an item, like its sibling.
+        ("II", "TỔ CHỨC THỰC HIỆN", 1),
+    ]
+
+
+def test_plain_lead_in_sentences_are_items_where_headings_are_bold():
+    blocks = [
+        _para("KẾ HOẠCH", bold=True),
+        _para("Kiểm tra công tác văn thư năm 2025", bold=True),
+        _para("NỘI DUNG", label="I.", bold=True),
+        _para("Hồ sơ lưu trữ", label="1.", bold=True),
+        _para("Việc lập hồ sơ công việc theo danh mục.", label="a)"),
+        _para("PHƯƠNG PHÁP", label="II.", bold=True),
+        _para("Căn cứ điều kiện thực tế, đoàn chọn một trong các cách làm việc sau đây cho phù hợp:", label="1."),
+        _para("Làm việc trực tiếp tại đơn vị;", label="a)"),
+        _para("Xem xét hồ sơ, sổ sách và phần mềm quản lý văn bản của đơn vị được kiểm tra.", label="2."),
+        _para("Trao đổi những vấn đề phát sinh.", label="3."),
+        _para("Thông báo kết quả.", label="4."),
+        _para("TỔ CHỨC THỰC HIỆN", label="III.", bold=True),
+        _para("Các phòng chuyên môn căn cứ kế hoạch này chuẩn bị hồ sơ và báo cáo theo đề cương.", label="1."),
+        # A short plain lead-in naming a unit, with a bracketed aside, is still a title.
+        _para("Giao Văn phòng (bộ phận thường trực của Hội đồng kiểm tra của cơ quan):", label="2."),
+        _para("Tổng hợp kết quả kiểm tra và báo cáo Thủ trưởng cơ quan trước ngày 15/12.", label="a)"),
+    ]
+    tree = [(s.number, s.title) for s in find_sections(assemble(blocks))]
+    assert tree == [
+        ("I", "NỘI DUNG"),
+        ("1", "Hồ sơ lưu trữ"),
+        ("II", "PHƯƠNG PHÁP"),
+        ("III", "TỔ CHỨC THỰC HIỆN"),
+        ("2", "Giao Văn phòng (bộ phận thường trực của Hội đồng kiểm tra của cơ quan)"),
+    ]
+
+
+def test_an_appendix_outline_restarts_its_roman_numbering_at_level_1():
+    text = PLAN + (
+        "Phụ lục I\nDANH SÁCH ĐƠN VỊ\n(Kèm theo Kế hoạch số 12/KH-UBND)\n"
+        "Phụ lục II\nĐỀ CƯƠNG BÁO CÁO\n(Kèm theo Kế hoạch số 12/KH-UBND)\n"
+        "I. KẾT QUẢ THỰC HIỆN\n"
+        "1. Việc ban hành văn bản chỉ đạo, điều hành và tổ chức thực hiện kế hoạch của đơn vị trong năm;\n"
+        "II. KIẾN NGHỊ, ĐỀ XUẤT\n"
+    )
+    layout, sections = _sections_of(text)
+    appendix = [s for s in sections if s.start >= layout.text.index("Phụ lục II")]
+    assert [(s.number, s.title, s.level, s.parent) for s in appendix] == [
+        ("I", "KẾT QUẢ THỰC HIỆN", 1, None),
+        ("II", "KIẾN NGHỊ, ĐỀ XUẤT", 1, None),
+    ]
+    assert [s.id for s in sections] == [f"s{i}" for i in range(1, len(sections) + 1)]
+    body_last = sections[len(sections) - len(appendix) - 1]
+    assert layout.text[body_last.end :].startswith("Nơi nhận:")  # the body still ends at the closing
+    assert appendix[-1].end == len(layout.text)
+    assert section_at(sections, layout.text.index("Việc ban hành văn bản")) == appendix[0].id
