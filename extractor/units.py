@@ -4,14 +4,23 @@ its canonical name, kind and mentions. Splitting and canonical forms live in `un
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+
 from extractor.blocks import Layout
 from extractor.unit_names import canonical_unit, unit_kind
 from models import Mention, Metadata, Task, Unit
 
 
+def _word_positions(text: str, name: str) -> list[int]:
+    """Where `name` stands in `text` as whole words ("xã" is not the start of "xã hội"), in order."""
+    return [m.start() for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text)]
+
+
 def collect_units(tasks: list[Task], layout: Layout, metadata: Metadata) -> list[Unit]:
     by_key: dict[str, Unit] = {}
     seen_mentions: set[tuple[str, int]] = set()
+    positions: dict[str, list[int]] = {}  # each name is searched once per document
     text = layout.text
     for task in tasks:
         for name in [*task.lead, *task.coordinating]:
@@ -22,13 +31,21 @@ def collect_units(tasks: list[Task], layout: Layout, metadata: Metadata) -> list
             if unit is None:
                 unit = Unit(name=name, canonical=key, kind=unit_kind(name))  # type: ignore[arg-type]
                 by_key[key] = unit
-            # Where the unit is written: inside the task, else before it (a heading above), else anywhere.
-            start = text.find(name, task.start, task.end)
-            if start == -1:
-                start = text.rfind(name, 0, task.start)
-            if start == -1:
-                start = text.find(name)
-            if start == -1 or (key, start) in seen_mentions:
+            # Where the unit is written: inside the task, else the nearest before it (a heading above),
+            # else anywhere.
+            if name not in positions:
+                positions[name] = _word_positions(text, name)
+            found = positions[name]
+            first_inside = bisect_left(found, task.start)
+            if first_inside < len(found) and found[first_inside] + len(name) <= task.end:
+                start = found[first_inside]
+            elif first_inside > 0:
+                start = found[first_inside - 1]
+            elif found:
+                start = found[0]
+            else:
+                continue
+            if (key, start) in seen_mentions:
                 continue
             seen_mentions.add((key, start))
             unit.mentions.append(Mention(text=name, start=start, end=start + len(name)))

@@ -146,3 +146,25 @@ def test_collect_units_groups_mentions_by_canonical_name():
     ]
     office = next(u for u in units if u.kind == "office")
     assert office.canonical.endswith("tỉnh cao bằng")
+
+
+def test_mentions_point_at_the_unit_as_written_nearest_the_task():
+    from extractor.blocks import Block, assemble
+    from extractor.units import collect_units
+    from models import Metadata, Task
+
+    layout = assemble([
+        Block(kind="paragraph", text="1. Phòng Nội vụ"),
+        Block(kind="paragraph", text="- Tổng hợp báo cáo về Phòng Nội vụXã trước ngày 15/12."),
+        Block(kind="paragraph", text="- Phòng Nội vụ chủ trì tập huấn nghiệp vụ."),
+    ])
+    line2, line3 = layout.blocks[1], layout.blocks[2]
+    tasks = [
+        Task(id="t1", text=line2.text, origin="list", lead=["Phòng Nội vụ"], start=line2.start, end=line2.end),
+        Task(id="t2", text=line3.text, origin="list", lead=["Phòng Nội vụ"], start=line3.start, end=line3.end),
+    ]
+    [unit] = collect_units(tasks, layout, Metadata())
+    starts = [m.start for m in unit.mentions]
+    # t1: not the glued "Phòng Nội vụXã" inside it, but the heading above; t2: inside its own line
+    assert starts == [0, line3.start + 2]
+    assert all(layout.text[m.start:m.end] == "Phòng Nội vụ" for m in unit.mentions)
