@@ -166,5 +166,5 @@ def test_mentions_point_at_the_unit_as_written_nearest_the_task():
     [unit] = collect_units(tasks, layout, Metadata())
     starts = [m.start for m in unit.mentions]
     # t1: not the glued "Phòng Nội vụXã" inside it, but the heading above; t2: inside its own line
-    assert starts == [0, line3.start + 2]
+    assert starts == [len("1. "), line3.start + 2]
     assert all(layout.text[m.start:m.end] == "Phòng Nội vụ" for m in unit.mentions)
