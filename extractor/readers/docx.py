@@ -663,22 +663,10 @@ class _BodyWalker:
             yield cells
 
     def _rows(self, tbl: etree._Element) -> Iterator[etree._Element]:
-        for child in tbl:
-            if child.tag == f"{W}tr":
-                yield child
-            elif child.tag in (f"{W}sdt", f"{W}customXml"):
-                content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
-                if content is not None:
-                    yield from self._rows(content)
+        return _children(tbl, f"{W}tr")
 
     def _cells(self, tr: etree._Element) -> Iterator[etree._Element]:
-        for child in tr:
-            if child.tag == f"{W}tc":
-                yield child
-            elif child.tag in (f"{W}sdt", f"{W}customXml"):
-                content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
-                if content is not None:
-                    yield from self._cells(content)
+        return _children(tr, f"{W}tc")
 
     def _cell_text(self, tc: etree._Element) -> str:
         lines = [block.line for block in self.blocks_of(tc)]
@@ -722,6 +710,17 @@ class _BodyWalker:
 
 
 MAX_GRID_COLUMNS = 63
+
+
+def _children(element: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """Children with `tag` (rows of a table, cells of a row), looking through content controls and custom XML."""
+    for child in element:
+        if child.tag == tag:
+            yield child
+        elif child.tag in (f"{W}sdt", f"{W}customXml"):
+            content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
+            if content is not None:
+                yield from _children(content, tag)
 
 
 def _grid_count(element: etree._Element | None) -> int:
