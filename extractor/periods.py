@@ -100,7 +100,10 @@ class _Builder:
             self.deadlines.append(iso)
 
     def build(self, text: str) -> Period:
-        phrase = "; ".join(text[s:e] for s, e in sorted(set(self.phrases))) or None
+        """The period, its phrase taken from `text` at the recorded spans."""
+        return self.period("; ".join(text[s:e] for s, e in sorted(set(self.phrases))) or None)
+
+    def period(self, phrase: str | None) -> Period:
         return Period(
             quarters=self.quarters,
             months=self.months,
@@ -328,15 +331,7 @@ def merge_periods(*periods: Period | None) -> Period:
         out.recurring = out.recurring or p.recurring
         if p.text and p.text not in texts:
             texts.append(p.text)
-    return Period(
-        quarters=out.quarters,
-        months=out.months,
-        deadlines=out.deadlines,
-        start=out.start,
-        end=out.end,
-        recurring=out.recurring,
-        text="; ".join(texts) or None,
-    )
+    return out.period("; ".join(texts) or None)
 
 
 def has_time(period: Period) -> bool:

@@ -13,7 +13,7 @@ from extractor.periods import has_time
 from extractor.segment import section_at
 from extractor.task_prose import find_prose_tasks
 from extractor.task_tables import find_table_tasks
-from models import Metadata, Section, Task
+from models import Metadata, Period, Section, Task
 
 _YEAR_RE = re.compile(r"(?<!\d)(?:năm|/)\s*((?:19|20)\d\d)(?!\d)")
 
@@ -30,44 +30,21 @@ def _plan_year(layout: Layout, metadata: Metadata) -> int | None:
 def find_tasks(layout: Layout, sections: list[Section], metadata: Metadata) -> list[Task]:
     plan_year = _plan_year(layout, metadata)
     found: list[tuple[int, Task]] = []
+
+    def add(origin: str, text: str, period: Period, lead: list[str], coordinating: list[str], start: int,
+            end: int) -> None:
+        task = Task(id="", text=text, section=section_at(sections, start), origin=origin,  # type: ignore[arg-type]
+                    period=period, lead=lead, coordinating=coordinating, start=start, end=end)
+        found.append((start, task))
+
     for item in find_table_tasks(layout, plan_year):
         lead, coordinating = item.units()
         period = item.period(plan_year)
         if not (lead or coordinating or has_time(period)):
             continue
-        found.append(
-            (
-                item.start,
-                Task(
-                    id="",
-                    text=item.text,
-                    section=section_at(sections, item.start),
-                    origin="table",
-                    period=period,
-                    lead=lead,
-                    coordinating=coordinating,
-                    start=item.start,
-                    end=item.end,
-                ),
-            )
-        )
+        add("table", item.text, period, lead, coordinating, item.start, item.end)
     for prose in find_prose_tasks(layout, sections, plan_year):
-        found.append(
-            (
-                prose.start,
-                Task(
-                    id="",
-                    text=prose.text,
-                    section=section_at(sections, prose.start),
-                    origin=prose.origin,  # type: ignore[arg-type]
-                    period=prose.period,
-                    lead=prose.lead,
-                    coordinating=prose.coordinating,
-                    start=prose.start,
-                    end=prose.end,
-                ),
-            )
-        )
+        add(prose.origin, prose.text, prose.period, prose.lead, prose.coordinating, prose.start, prose.end)
     found.sort(key=lambda pair: pair[0])
     tasks = [task for _, task in found]
     for number, task in enumerate(tasks, 1):
