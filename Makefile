@@ -19,10 +19,12 @@ run: install
 
 test: install
 	$(BIN)/ruff check extractor models tests scripts
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check extractor models tests scripts
+	$(BIN)/mypy
 
 eval: install
 	$(BIN)/vnplan eval --gold tests/gold corpus

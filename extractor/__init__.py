@@ -13,13 +13,13 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from extractor.limits import Limits
+    from extractor.base.limits import Limits
     from models import PlanDocument
 
 
 def extract(path: str | Path, limits: Limits | None = None) -> PlanDocument:
     """Extract one plan file into a validated `models.PlanDocument`."""
-    from extractor.limits import DEFAULT_LIMITS
+    from extractor.base.limits import DEFAULT_LIMITS
     from extractor.pipeline import extract as run
 
     return run(path, limits or DEFAULT_LIMITS)

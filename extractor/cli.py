@@ -9,33 +9,24 @@ import sys
 from pathlib import Path
 
 from extractor import __version__
-from extractor.errors import VnplanError, printable
+from extractor.base.errors import VnplanError, fail, printable
 
 # Subcommands that live in their own module with `register(subparsers)`. Only the module of the command
 # being run is imported, so `vnplan extract` does not pay for scipy, SQLAlchemy or Ray.
 COMMAND_MODULES = {
-    "eval": ("extractor.evaluate", "score extraction against gold annotations"),
-    "bench": ("extractor.bench", "measure speed and memory on this machine"),
-    "audit": ("extractor.audit", "check the citations of documents or extracted JSON"),
-    "show": ("extractor.show", "write an HTML page of a document with its extractions highlighted"),
-    "batch": ("extractor.batch", "extract many files in parallel, resumably"),
-    "export": ("extractor.export", "load extracted JSON into SQLite, PostgreSQL, Parquet or JSON Lines"),
-    "compare": ("extractor.compare", "compare extracted plans across provinces, years and issuers"),
+    "eval": ("extractor.commands.evaluate", "score extraction against gold annotations"),
+    "bench": ("extractor.commands.bench", "measure speed and memory on this machine"),
+    "audit": ("extractor.commands.audit", "check the citations of documents or extracted JSON"),
+    "show": ("extractor.commands.show", "write an HTML page of a document with its extractions highlighted"),
+    "batch": ("extractor.commands.batch", "extract many files in parallel, resumably"),
+    "export": ("extractor.commands.export", "load extracted JSON into SQLite, PostgreSQL, Parquet or JSON Lines"),
+    "compare": ("extractor.commands.compare", "compare extracted plans across provinces, years and issuers"),
 }
 
 
-def fail(path: object, cause: str) -> None:
-    """Print the one-line error for a file."""
-    print(f"vnplan: error: {printable(path)}: {cause}", file=sys.stderr)
-
-
-def document_json(doc) -> str:  # noqa: ANN001 - a models.PlanDocument
-    return doc.model_dump_json(indent=2) + "\n"
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
-    from extractor.limits import apply_memory_limit
-    from extractor.output import output_path, write_atomic
+    from extractor.base.limits import apply_memory_limit
+    from extractor.base.output import document_json, output_path, write_atomic
     from extractor.pipeline import extract
 
     apply_memory_limit()

@@ -1,4 +1,4 @@
-"""The pipeline: read -> trim -> assemble -> segment -> metadata -> citations -> tasks -> units -> build.
+"""The pipeline: read -> frame -> trim -> assemble -> segment -> metadata -> citations -> tasks -> units -> build.
 
 Each stage is a module named for what it does; this module only runs them in order, times them and
 builds the validated `PlanDocument`.
@@ -13,10 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from extractor import __version__
-from extractor.blocks import ReadResult, assemble
-from extractor.errors import LimitExceeded, VnplanError
-from extractor.limits import DEFAULT_LIMITS, Limits, time_limit
+# Stages and readers are imported here, not when a document needs them: an import that runs out of memory
+# under the cap fails without a MemoryError (CPython's SystemError), so nothing is imported mid-document.
+from extractor import __version__, readers
+from extractor.base.blocks import ReadResult, assemble
+from extractor.base.errors import LimitExceeded, VnplanError
+from extractor.base.limits import DEFAULT_LIMITS, Limits, time_limit
+from extractor.stages import citations, frame, metadata, segment, tasks, trim, units
 from models import Page, PlanDocument, Source, Warning
 
 
@@ -33,7 +36,7 @@ def _code_digest() -> str:
 
 
 PIPELINE_VERSION = f"{__version__}+{_code_digest()}"
-STAGES = ("read", "trim", "assemble", "segment", "metadata", "citations", "tasks", "units", "build")
+STAGES = ("read", "frame", "trim", "assemble", "segment", "metadata", "citations", "tasks", "units", "build")
 
 T = TypeVar("T")
 
@@ -70,8 +73,6 @@ def extract(
     path = Path(path)
     timer = timer or StageTimer()
     with time_limit(limits.seconds):
-        from extractor import readers
-
         result = _staged(timer, "read", readers.read, path, limits)
         with timer.run("read"):
             sha256 = file_sha256(path)
@@ -94,15 +95,13 @@ def build_document(
     result: ReadResult, source_path: str, sha256: str, timer: StageTimer, limits: Limits = DEFAULT_LIMITS
 ) -> PlanDocument:
     """Run the text stages over a reader's blocks and build the document."""
-    from extractor import citations, metadata, segment, tasks, trim, units
-    from extractor.blocks import assemble as assemble_blocks
-
-    blocks = _staged(timer, "trim", trim.trim_clutter, result.blocks)
-    layout = _staged(timer, "assemble", assemble_blocks, blocks)
+    plan_frame = _staged(timer, "frame", frame.find_frame, frame.lines_of(result.blocks))
+    blocks, plan_frame = _staged(timer, "trim", trim.trim, result.blocks, plan_frame)
+    layout = _staged(timer, "assemble", assemble, blocks)
     if len(layout.text) > limits.text_chars:
         raise LimitExceeded(f"text of {len(layout.text)} characters, over the limit of {limits.text_chars}")
-    sections = _staged(timer, "segment", segment.find_sections, layout)
-    meta, recipients, warnings = _staged(timer, "metadata", metadata.extract_metadata, layout, sections)
+    sections = _staged(timer, "segment", segment.find_sections, layout, plan_frame)
+    meta, recipients, warnings = _staged(timer, "metadata", metadata.extract_metadata, layout, sections, plan_frame)
     cites = _staged(timer, "citations", citations.find_citations, layout, sections, meta)
     found_tasks = _staged(timer, "tasks", tasks.find_tasks, layout, sections, meta)
     found_units = _staged(timer, "units", units.collect_units, found_tasks, layout, meta)

@@ -14,6 +14,8 @@ from models.document import (
     Task,
     Unit,
     Warning,
+    flat_metadata,
+    flat_metadata_fields,
 )
 
 __all__ = [
@@ -30,4 +32,6 @@ __all__ = [
     "Task",
     "Unit",
     "Warning",
+    "flat_metadata",
+    "flat_metadata_fields",
 ]

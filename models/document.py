@@ -7,7 +7,7 @@ of the document (Unicode NFC). Dates are ISO strings, partial where the source l
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,6 +59,27 @@ class Metadata(_Model):
     plan_year: int | None = None
     title: str | None = None
     signer: Signer = Field(default_factory=Signer)
+
+
+def flat_metadata_fields() -> tuple[str, ...]:
+    """Metadata's fields in model order, the signer's as `signer_<field>`: the one list that exports,
+    scoring and reports derive their columns from."""
+    names: list[str] = []
+    for name in Metadata.model_fields:
+        if name == "signer":
+            names += [f"signer_{sub}" for sub in Signer.model_fields]
+        else:
+            names.append(name)
+    return tuple(names)
+
+
+def flat_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
+    """A metadata dict (as `Metadata.model_dump()` gives it) in the flat form of `flat_metadata_fields`."""
+    signer = metadata.get("signer") or {}
+    return {
+        name: signer.get(name.removeprefix("signer_")) if name.startswith("signer_") else metadata.get(name)
+        for name in flat_metadata_fields()
+    }
 
 
 class Section(_Model):
@@ -151,7 +172,7 @@ class Warning(_Model):
 
 
 class PlanDocument(_Model):
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0"] = "1.0"
     pipeline_version: str
     id: str = Field(description="Content hash of the input")
     source: Source

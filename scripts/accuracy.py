@@ -38,7 +38,7 @@ def run_eval(gold: Path, inputs: list[Path]) -> dict:
 
 def measure(include_real: bool) -> tuple[dict[str, float], list[dict]]:
     """(figures, extraction errors) for the corpus and, when present, the real files."""
-    from extractor.evaluate import flat_metrics
+    from extractor.commands.evaluate import flat_metrics
 
     corpus = run_eval(ROOT / "tests" / "gold", [ROOT / "corpus"])
     figures = flat_metrics(corpus, "corpus|")

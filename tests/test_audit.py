@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from extractor.audit import check_corpus, check_document, code_parts, is_after, load_registry
+from extractor.commands.audit import check_corpus, check_document, code_parts, is_after, load_registry
 from models import Citation, Metadata, PlanDocument, Source
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.errors import printable
+from extractor.base.errors import printable
 from tests.conftest import CORPUS, ROOT
 
 SECRET_MARKER = "VNPLAN-XXE-SECRET-7f3a9c"

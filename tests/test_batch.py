@@ -16,8 +16,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from extractor import batch
-from extractor.batch_engines import DocTask, output_stamp, process_document
+from extractor.commands import batch
+from extractor.commands.batch_engines import DocTask, output_stamp, process_document
 from models import PlanDocument
 from tests.conftest import CORPUS, ROOT, need
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from extractor import readers, segment, trim
-from extractor.blocks import Block, assemble
-from extractor.citations import find_citations
-from extractor.limits import DEFAULT_LIMITS
-from extractor.normalize import fold
+from extractor import readers
+from extractor.base.blocks import Block, assemble
+from extractor.base.limits import DEFAULT_LIMITS
+from extractor.base.normalize import fold
+from extractor.stages import segment, trim
+from extractor.stages.citations import find_citations
 from models import Metadata
 from tests.conftest import CORPUS, GOLD, REAL_GOLD, need
 
@@ -544,7 +545,7 @@ def test_lines_wrapped_by_pdf_and_ocr_readers():
 
 
 def test_law_with_a_bare_year_after_its_name():
-    from extractor.blocks import Block, assemble
+    from extractor.base.blocks import Block, assemble
     from models import Metadata
 
     text = "Căn cứ Luật Hình sự 2015 và Luật Đất đai năm 2013; theo Luật Phòng, chống ma túy và Nghị định 105/2021/NĐ-CP"

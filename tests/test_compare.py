@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from extractor.compare import (
+from extractor.commands.compare import (
     Plan,
     build_report,
     categorize,
@@ -18,7 +18,7 @@ from extractor.compare import (
     load_plans,
     write_csvs,
 )
-from extractor.compare_html import render_report
+from extractor.commands.compare_html import render_report
 from extractor.pipeline import extract
 from models import Metadata, Period, PlanDocument, Source, Task
 from tests.conftest import CORPUS, need_program

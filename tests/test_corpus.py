@@ -30,8 +30,8 @@ from types import ModuleType
 
 import pytest
 
-from extractor.blocks import Layout, assemble
-from extractor.normalize import DASHES
+from extractor.base.blocks import Layout, assemble
+from extractor.base.normalize import DASHES
 from extractor.readers import READERS, read
 from tests.conftest import CORPUS, ROOT, need, need_program
 

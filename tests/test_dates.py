@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.dates import find_dates, parse_date
+from extractor.vocab.dates import find_dates, parse_date
 
 
 @pytest.mark.parametrize(
@@ -82,7 +82,7 @@ def test_date_glued_to_ngay_by_a_missing_space():
 
 
 def test_day_at_reads_only_the_date_that_ngay_opens():
-    from extractor.dates import day_at
+    from extractor.vocab.dates import day_at
 
     text = "số 12/KH-UBND ngày 16 tháng 01 năm 2020 và ngày 3/4/2021"
     assert day_at(text, text.index("ngày")).iso == "2020-01-16"

@@ -11,8 +11,9 @@ from copy import deepcopy
 
 import pytest
 
-from extractor import scoring, textsim
+from extractor.base import textsim
 from extractor.cli import main
+from extractor.commands import scoring
 from tests.conftest import CORPUS, GOLD, REAL_GOLD, ROOT
 
 GOLD_FILES = sorted(GOLD.glob("*.gold.json")) + sorted(REAL_GOLD.glob("*.gold.json"))
@@ -395,7 +396,7 @@ def test_missing_gold_folder_is_a_one_line_error(tmp_path, capsys):
 
 
 def test_a_family_absent_from_the_gold_is_not_scored():
-    from extractor.scoring import score_document
+    from extractor.commands.scoring import score_document
 
     output = {"sections": [], "citations": [], "recipients": [], "metadata": {},
               "tasks": [{"text": "Tổng kết năm", "period": {"quarters": [4]}, "lead": ["Sở Nội vụ"],

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from extractor import export as export_module
-from extractor.batch_engines import DocTask, process_document
-from extractor.export_tables import TABLES, metadata
-from extractor.normalize import fold
+from extractor.base.normalize import fold
+from extractor.commands import export as export_module
+from extractor.commands.batch_engines import DocTask, process_document
+from extractor.commands.export_tables import TABLES, metadata
 from models import PlanDocument, Task, Unit
 from models.document import Mention, Period
 from tests.conftest import CORPUS, GOLD, need

@@ -13,9 +13,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from extractor.encodings import decode_bytes
-from extractor.legacy import convert_run, decode_legacy_bytes, font_encoding, is_caps_font
 from extractor.readers import read
+from extractor.readers.encodings import decode_bytes
+from extractor.readers.legacy import convert_run, decode_legacy_bytes, font_encoding, is_caps_font
 from tests.conftest import need_program
 
 SENTENCE = (

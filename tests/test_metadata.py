@@ -9,12 +9,13 @@ import re
 import pytest
 from rapidfuzz import fuzz
 
-from extractor import extract, provinces
-from extractor.blocks import Block, assemble
-from extractor.issuers import normalize_issuer
-from extractor.metadata import extract_metadata, iso_date, plan_year
-from extractor.normalize import fold
+from extractor import extract
+from extractor.base.blocks import Block, assemble
+from extractor.base.normalize import fold
 from extractor.readers.text import blocks_from_text
+from extractor.stages.issuers import normalize_issuer
+from extractor.stages.metadata import extract_metadata, iso_date, plan_year
+from extractor.vocab import provinces
 from tests.conftest import CORPUS, GOLD, REAL_GOLD, need
 
 SEED_GOLD = sorted(GOLD.glob("*.gold.json"))
@@ -399,7 +400,7 @@ def test_a_central_body_belongs_to_no_province(tmp_path):
 
 
 def test_tw_in_an_issuer_name_is_trung_uong():
-    from extractor.issuers import normalize_issuer
+    from extractor.stages.issuers import normalize_issuer
 
     assert normalize_issuer("BAN CHỈ ĐẠO LIÊN NGÀNH TW").lower() == "ban chỉ đạo liên ngành trung ương"
     assert normalize_issuer("Ban Tuyên giáo TW") == "Ban Tuyên giáo Trung ương"

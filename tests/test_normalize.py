@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from extractor.normalize import clean_text, fold
+from extractor.base.normalize import clean_text, fold
 
 
 def test_clean_text_is_nfc_and_maps_look_alikes():

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from extractor.errors import LimitExceeded
-from extractor.limits import Limits
+from extractor.base.errors import LimitExceeded
+from extractor.base.limits import Limits
 from extractor.readers import ocr, read
 from tests.conftest import need_program
 
@@ -128,8 +128,8 @@ def test_time_limit_stops_a_multi_page_scan_and_its_tesseracts():
     import subprocess
     import time
 
-    from extractor.errors import LimitExceeded
-    from extractor.limits import Limits
+    from extractor.base.errors import LimitExceeded
+    from extractor.base.limits import Limits
     from extractor.pipeline import extract
     from tests.conftest import CORPUS, need_program
 

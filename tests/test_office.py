@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from extractor.blocks import assemble
-from extractor.errors import LimitExceeded, VnplanError
+from extractor.base.blocks import assemble
+from extractor.base.errors import LimitExceeded, VnplanError
 from extractor.readers import office, read
-from extractor.sandbox import run_program
+from extractor.readers.sandbox import run_program
 from tests.conftest import need_program
 
 RTF = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.periods import merge_periods, period_of, time_heading
+from extractor.stages.periods import merge_periods, period_of, time_heading
 
 
 @pytest.mark.parametrize(

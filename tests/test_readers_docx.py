@@ -12,10 +12,10 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 
-from extractor.blocks import assemble
-from extractor.errors import LimitExceeded, VnplanError
-from extractor.limits import Limits
-from extractor.normalize import fold
+from extractor.base.blocks import assemble
+from extractor.base.errors import LimitExceeded, VnplanError
+from extractor.base.limits import Limits
+from extractor.base.normalize import fold
 from extractor.readers import read
 from tests.conftest import REAL_GOLD, need
 
@@ -255,7 +255,7 @@ def test_real_docx_auto_numbered_labels(real_dir: Path) -> None:
 
 def test_real_docx_complete_against_libreoffice_text(real_dir: Path, tmp_path: Path) -> None:
     """Every word LibreOffice's own text export shows (labels included) is read, in the same order."""
-    from extractor.sandbox import run_program
+    from extractor.readers.sandbox import run_program
     from tests.conftest import need_program
 
     soffice = need_program("soffice")

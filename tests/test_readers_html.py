@@ -6,9 +6,9 @@ import subprocess
 
 import pytest
 
-from extractor.blocks import assemble
-from extractor.errors import LimitExceeded
-from extractor.limits import Limits
+from extractor.base.blocks import assemble
+from extractor.base.errors import LimitExceeded
+from extractor.base.limits import Limits
 from extractor.readers import read
 from tests.conftest import CORPUS, need_program
 

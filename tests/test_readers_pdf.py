@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.errors import LimitExceeded, VnplanError
-from extractor.limits import Limits
+from extractor.base.errors import LimitExceeded, VnplanError
+from extractor.base.limits import Limits
 from extractor.readers import pdf, read
 from tests.conftest import REAL, need, need_program
 

@@ -9,10 +9,10 @@ import pytest
 from rapidfuzz import fuzz
 
 from extractor import extract
-from extractor.blocks import Block, assemble
-from extractor.normalize import fold
+from extractor.base.blocks import Block, assemble
+from extractor.base.normalize import fold
 from extractor.readers.text import blocks_from_text
-from extractor.segment import find_sections, section_at
+from extractor.stages.segment import find_sections, section_at
 from tests.conftest import CORPUS, GOLD, REAL_GOLD, need
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import subprocess
 
-from extractor.audit import check_document, load_registry
-from extractor.show import json_for_html, render_page
+from extractor.commands.audit import check_document, load_registry
+from extractor.commands.show import json_for_html, render_page
 from models import Citation, Metadata, PlanDocument, Source
 from tests.conftest import need_program
 

@@ -7,11 +7,11 @@ from typing import get_args
 
 import pytest
 
-from extractor.blocks import Block, assemble
+from extractor.base.blocks import Block, assemble
+from extractor.commands.scoring import score_tasks
 from extractor.pipeline import extract
-from extractor.scoring import score_tasks
-from extractor.task_prose import coordinating_units, heading_units, unit_subject
-from extractor.tasks import find_tasks
+from extractor.stages.task_prose import coordinating_units, heading_units, unit_subject
+from extractor.stages.tasks import find_tasks
 from models import Metadata
 from models.document import UnitKind
 from tests.conftest import CORPUS, GOLD, REAL_GOLD

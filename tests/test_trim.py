@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from extractor.blocks import Block
+from extractor.base.blocks import Block
 from extractor.readers.text import blocks_from_text
-from extractor.trim import trim_clutter
+from extractor.stages.trim import trim_clutter
 from tests.conftest import CORPUS, GOLD
 
 # A plan as pasted from a provincial portal: breadcrumb menu, visitor counter, weather and a poll
@@ -95,7 +95,7 @@ def test_side_by_side_header_regions_in_either_order_start_the_plan():
 
 
 def _seed_blocks(stem: str) -> list[Block]:
-    from extractor.limits import DEFAULT_LIMITS
+    from extractor.base.limits import DEFAULT_LIMITS
     from extractor.readers.text import read
 
     return read(CORPUS / f"{stem}.txt", DEFAULT_LIMITS).blocks

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.blocks import Block, assemble
-from extractor.unit_names import canonical_unit, parse_unit_list, split_units, unit_kind
-from extractor.units import collect_units
+from extractor.base.blocks import Block, assemble
+from extractor.stages.units import collect_units
+from extractor.vocab.unit_names import canonical_unit, parse_unit_list, split_units, unit_kind
 from models import Metadata, Task
 
 
@@ -149,8 +149,8 @@ def test_collect_units_groups_mentions_by_canonical_name():
 
 
 def test_mentions_point_at_the_unit_as_written_nearest_the_task():
-    from extractor.blocks import Block, assemble
-    from extractor.units import collect_units
+    from extractor.base.blocks import Block, assemble
+    from extractor.stages.units import collect_units
     from models import Metadata, Task
 
     layout = assemble([

@@ -8,9 +8,9 @@ from __future__ import annotations
 from importlib import import_module
 from pathlib import Path
 
-from extractor.blocks import ReadResult
-from extractor.errors import LimitExceeded, VnplanError
-from extractor.limits import DEFAULT_LIMITS, Limits
+from extractor.base.blocks import ReadResult
+from extractor.base.errors import LimitExceeded, VnplanError
+from extractor.base.limits import DEFAULT_LIMITS, Limits
 
 # suffix -> (module, format name)
 READERS: dict[str, tuple[str, str]] = {

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from extractor.blocks import Block, ReadResult
-from extractor.errors import LimitExceeded, VnplanError
-from extractor.layout_tables import layout_kind
-from extractor.legacy import convert_run, font_encoding
-from extractor.limits import Limits
-from extractor.normalize import clean_text
+from extractor.base.blocks import Block, ReadResult
+from extractor.base.errors import LimitExceeded, VnplanError
+from extractor.base.limits import Limits
+from extractor.base.normalize import clean_text
+from extractor.readers.legacy import convert_run, font_encoding
+from extractor.vocab.frame_lines import layout_kind
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"

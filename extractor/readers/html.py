@@ -19,11 +19,11 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from extractor.blocks import Block, ReadResult
-from extractor.errors import LimitExceeded, VnplanError
-from extractor.layout_tables import layout_kind
-from extractor.limits import Limits
-from extractor.normalize import clean_text
+from extractor.base.blocks import Block, ReadResult
+from extractor.base.errors import LimitExceeded, VnplanError
+from extractor.base.limits import Limits
+from extractor.base.normalize import clean_text
+from extractor.vocab.frame_lines import layout_kind
 
 _VOID = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()

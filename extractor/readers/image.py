@@ -9,9 +9,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from extractor.blocks import ReadResult
-from extractor.errors import LimitExceeded, VnplanError
-from extractor.limits import Limits
+from extractor.base.blocks import ReadResult
+from extractor.base.errors import LimitExceeded, VnplanError
+from extractor.base.limits import Limits
 from extractor.readers import ocr
 from extractor.readers.pdf import PageContent, blocks_from_pages, lines_from_ocr
 
@@ -51,8 +51,8 @@ def read(path: Path, limits: Limits) -> ReadResult:
             sizes.append((width * 72.0 / dpi, height * 72.0 / dpi))
         results = ocr.ocr_images(prepared, limits, work)
     pages = []
-    for number, (lines, (width, height)) in enumerate(zip(results, sizes, strict=False), start=1):
-        page = PageContent(number, width, height, ocr=True)
+    for number, (lines, (page_width, page_height)) in enumerate(zip(results, sizes, strict=False), start=1):
+        page = PageContent(number, page_width, page_height, ocr=True)
         page.lines = lines_from_ocr(lines, number)
         pages.append(page)
     return ReadResult(blocks=blocks_from_pages(pages), format="image", pages=len(pages), ocr=True)

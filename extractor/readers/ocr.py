@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import tempfile
 from collections import deque
 from collections.abc import Iterator
@@ -19,9 +18,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor.errors import LimitExceeded, VnplanError
-from extractor.limits import Limits
-from extractor.normalize import clean_text
+from extractor.base.errors import LimitExceeded, VnplanError
+from extractor.base.limits import Limits
+from extractor.base.normalize import clean_text
+from extractor.vocab.markers import LIST_MARKER_ALONE_RE, NUMBER_MARKER_ALONE_RE
 
 LANGUAGE = "vie"
 TARGET_DPI = 300
@@ -34,8 +34,6 @@ MIN_CONFIDENCE = 20.0
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 LABEL_LANGUAGE = "eng"
 LABEL_CHARS = "0123456789IVXLC.)"
-_VALID_LABEL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[IVXLC]{1,6}[.)]|[-+*•–—])$")
-_NUMBER_LABEL = re.compile(r"^(?:\d{1,3}|[IVXLC]{1,6})[.)]$")
 
 
 @dataclass(slots=True)
@@ -108,7 +106,7 @@ def _run_jobs(
 ) -> Iterator[tuple[int, list[OcrLine]]]:
     """OCR jobs with up to WORKERS Tesseract processes at once, results in job order. If the caller stops
     (the document's time limit, an error), queued jobs are cancelled and running Tesseracts killed."""
-    from extractor.sandbox import kill_running
+    from extractor.readers.sandbox import kill_running
 
     def done(index: int, path: Path, lines: list[OcrLine]) -> tuple[int, list[OcrLine]]:
         if remove_images:
@@ -140,7 +138,7 @@ def _run_jobs(
 
 def recognize(image: Path, dpi: int, limits: Limits, work: Path) -> list[OcrLine]:
     """Run Tesseract on one image and return its lines in points (1/72 inch)."""
-    from extractor.sandbox import run_program
+    from extractor.readers.sandbox import run_program
 
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -175,7 +173,7 @@ def _reread_labels(lines: list[OcrLine], image: Path, dpi: int, limits: Limits, 
     """
     from PIL import Image
 
-    from extractor.sandbox import run_program
+    from extractor.readers.sandbox import run_program
 
     marks = [line.segments[0] for line in lines if _lone_mark(line, lines)]
     if not marks:
@@ -212,7 +210,7 @@ def _reread_labels(lines: list[OcrLine], image: Path, dpi: int, limits: Limits, 
                 texts[i].append(cols[11].strip())
     for mark, words in zip(marks, texts, strict=True):
         reading = "".join(words)
-        if _NUMBER_LABEL.match(reading):
+        if NUMBER_MARKER_ALONE_RE.match(reading):
             mark.text = reading
 
 
@@ -220,7 +218,7 @@ def _lone_mark(line: OcrLine, lines: list[OcrLine]) -> bool:
     """A line's first segment is a short mark, not a valid label, with the line's text apart to its right
     (in the same OCR line after a wide gap, or in another block on the same baseline)."""
     mark = line.segments[0]
-    if len(mark.text) > 4 or " " in mark.text or _VALID_LABEL.match(mark.text):
+    if len(mark.text) > 4 or " " in mark.text or LIST_MARKER_ALONE_RE.match(mark.text):
         return False
     if len(line.segments) > 1:
         return True
@@ -257,7 +255,7 @@ def lines_from_tsv(tsv: str, dpi: int) -> list[OcrLine]:
         text = clean_text(cols[11])
         if not text or conf < MIN_CONFIDENCE:
             continue
-        grouped.setdefault(key, []).append(_Word(text, *box, conf))
+        grouped.setdefault(key, []).append(_Word(text, box[0], box[1], box[2], box[3], conf))
     scale = 72.0 / dpi
     lines: list[OcrLine] = []
     for key, words in grouped.items():

@@ -13,11 +13,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from extractor.blocks import ReadResult
-from extractor.errors import VnplanError
-from extractor.limits import Limits
+from extractor.base.blocks import ReadResult
+from extractor.base.errors import VnplanError
+from extractor.base.limits import Limits
 from extractor.readers import docx as docx_reader
-from extractor.sandbox import run_program
+from extractor.readers.sandbox import run_program
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 

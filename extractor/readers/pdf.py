@@ -17,15 +17,15 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from extractor.blocks import Block, ReadResult
-from extractor.errors import LimitExceeded, VnplanError
-from extractor.layout_tables import RECIPIENTS
-from extractor.limits import Limits
-from extractor.normalize import clean_text, fold
+from extractor.base.blocks import Block, ReadResult
+from extractor.base.errors import LimitExceeded, VnplanError
+from extractor.base.limits import Limits
+from extractor.base.normalize import clean_text, fold
+from extractor.vocab.frame_lines import RECIPIENTS
+from extractor.vocab.markers import LIST_MARKER_RE
 
-# A list marker starts a paragraph: "1.", "1.2.", "a)", "đ.", "I.", "-", "+", "*", "•".
-LIST_MARKER_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[IVXLC]{1,6}[.)]|[-+*•–—])(?:\s|$)")
 _PAGE_NUMBER_RE = re.compile(r"^[-–—\s]*(?:trang\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
 _SENTENCE_END = (":", ";", ".", "!", "?")
 _HYPHENS = "-‐‑–—"
@@ -215,7 +215,7 @@ def _page_runs(textpage, page_height: float) -> tuple[list[list[_Char]], set[str
     """The page's characters in content order, cut into runs at pdfium's line breaks and wide gaps."""
     import pypdfium2.raw as raw
 
-    from extractor import legacy
+    from extractor.readers import legacy
 
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
@@ -281,7 +281,7 @@ def _last_ink(run: list[_Char]) -> _Char | None:
 
 def _run_text(chars: list[_Char]) -> str:
     """Text of characters on one line: legacy-font runs converted, a space where the ink has a gap."""
-    from extractor import legacy
+    from extractor.readers import legacy
 
     parts: list[str] = []
     pending: list[str] = []
@@ -460,7 +460,7 @@ class _PlumberDoc:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.pdf = None
+        self.pdf: Any = None  # a pdfplumber.PDF, opened on the first ruled page
 
     def tables(self, index: int, legacy_fonts: set[str]) -> list[TableRows]:
         import pdfplumber
@@ -496,7 +496,7 @@ class _PlumberDoc:
 
 
 def _table_rows(page, table, legacy_fonts: set[str]) -> list[list[str]]:  # noqa: ANN001
-    from extractor import legacy
+    from extractor.readers import legacy
 
     texts = table.extract()
     out: list[list[str]] = []

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractor.blocks import Block, ReadResult
-from extractor.encodings import decode_bytes
-from extractor.limits import Limits
-from extractor.normalize import clean_text
+from extractor.base.blocks import Block, ReadResult
+from extractor.base.limits import Limits
+from extractor.base.normalize import clean_text
+from extractor.readers.encodings import decode_bytes
 
 
 def read(path: Path, limits: Limits) -> ReadResult:

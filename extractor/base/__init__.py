@@ -1,0 +1,1 @@
+"""Errors, limits, blocks, normalization, resources and output writing: imports nothing of ours."""

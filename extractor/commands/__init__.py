@@ -1,0 +1,1 @@
+"""The user-facing verbs: batch, export, audit, show, compare, evaluate, bench."""

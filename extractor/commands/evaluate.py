@@ -1,0 +1,389 @@
+"""`vnplan eval`: extract each input and score it against its gold annotation.
+
+`vnplan eval --gold GOLD_DIR [--gold DIR2] INPUT...` scores `INPUT` (a file, or a folder searched
+recursively) against `GOLD_DIR/<stem>.gold.json`, `<stem>` being the file name without its extension.
+Scores are micro-averaged (TP/FP/FN summed over documents) per source folder (each file's own folder,
+as reached from the INPUT: `corpus`, `corpus/scan`), per input format and overall. The rules are
+GUIDELINES.md "How the output is scored"; the scoring itself is `extractor.commands.scoring`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from extractor.base.errors import VnplanError, printable
+from extractor.commands import scoring
+
+GOLD_SUFFIX = ".gold.json"
+
+
+@dataclass
+class DocumentResult:
+    path: str
+    gold: str
+    source: str
+    format: str
+    error: str | None
+    scores: dict[str, scoring.FamilyScore]
+
+
+# --- inputs and gold ----------------------------------------------------------------------------
+
+
+def _visible(path: Path, root: Path) -> bool:
+    return not any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _source_of(path: Path) -> str:
+    """A file's source group: its folder as reached from the INPUT ('corpus', 'corpus/scan')."""
+    return os.path.normpath(str(path.parent))
+
+
+def collect_inputs(names: list[str]) -> tuple[list[tuple[Path, str]], list[str]]:
+    """(file, source label) for every input file, folders searched recursively; and missing inputs."""
+    found: list[tuple[Path, str]] = []
+    missing: list[str] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            files = (file for file in sorted(path.rglob("*")) if file.is_file() and _visible(file, path))
+            found.extend((file, _source_of(file)) for file in files)
+        elif path.is_file():
+            found.append((path, _source_of(path)))
+        else:
+            missing.append(name)
+    return found, missing
+
+
+def gold_path_for(path: Path, gold_dirs: list[Path]) -> Path | None:
+    """`<stem>.gold.json` in the first gold folder that has it."""
+    for folder in gold_dirs:
+        candidate = folder / f"{path.stem}{GOLD_SUFFIX}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_gold(path: Path) -> dict[str, Any]:
+    try:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise VnplanError(f"cannot read gold file {printable(path)}: {exc}") from None
+    if not isinstance(gold, dict):
+        raise VnplanError(f"gold file {printable(path)} is not a JSON object")
+    return gold
+
+
+def _format_of(path: Path) -> str:
+    from extractor.readers import READERS
+
+    known = READERS.get(path.suffix.lower())
+    return known[1] if known else (path.suffix.lower().lstrip(".") or "none")
+
+
+def evaluate_file(path: Path, gold_path: Path, source: str) -> DocumentResult:
+    """Extract and score one input. A failed extraction scores as an empty output (everything missed)
+    and carries its error, so failures lower the scores instead of hiding from them."""
+    from extractor.pipeline import extract
+
+    gold = load_gold(gold_path)
+    output: dict[str, Any] = {}
+    fmt = _format_of(path)
+    error = None
+    try:
+        doc = extract(path)
+        output = doc.model_dump(mode="json")
+        fmt = doc.source.format
+    except VnplanError as exc:
+        error = exc.cause
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # one input's bug must not stop the run
+        error = f"internal error in extraction ({type(exc).__name__}: {exc})"
+    return DocumentResult(str(path), str(gold_path), source, fmt, error, scoring.score_document(gold, output))
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def _group_dict(results: list[DocumentResult]) -> dict[str, Any]:
+    totals = scoring.sum_scores([r.scores for r in results])
+    group: dict[str, Any] = {
+        "documents": len(results),
+        "errors": sum(1 for r in results if r.error),
+    }
+    for family in scoring.FAMILIES:
+        group[family] = totals[family].counts()
+    metadata_all = scoring.Accuracy()
+    for acc in totals["metadata"].fields.values():
+        metadata_all.add(acc)
+    group["metadata"]["all"] = metadata_all.as_dict()
+    return group
+
+
+def build_report(results: list[DocumentResult], skipped: list[str], errors: list[dict[str, str]]) -> dict[str, Any]:
+    """The JSON report: groups (overall, source:*, format:*) and per-document counts and details."""
+    groups: dict[str, Any] = {"overall": _group_dict(results)}
+    for source in dict.fromkeys(r.source for r in results):
+        groups[f"source:{source}"] = _group_dict([r for r in results if r.source == source])
+    for fmt in sorted({r.format for r in results}):
+        groups[f"format:{fmt}"] = _group_dict([r for r in results if r.format == fmt])
+    documents = [
+        {
+            "path": r.path,
+            "gold": r.gold,
+            "source": r.source,
+            "format": r.format,
+            "error": r.error,
+            "scores": {family: r.scores[family].counts() for family in scoring.FAMILIES},
+            "detail": {family: r.scores[family].detail() for family in scoring.FAMILIES},
+        }
+        for r in results
+    ]
+    return {
+        "matching": scoring.MATCHING,
+        "groups": groups,
+        "documents": documents,
+        "skipped": skipped,
+        "errors": errors,
+    }
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}"
+
+
+def _prf_cells(counts: dict[str, Any]) -> list[str]:
+    return [
+        str(counts["gold"]),
+        str(counts["output"]),
+        _pct(counts["precision"]),
+        _pct(counts["recall"]),
+        _pct(counts["f1"]),
+    ]
+
+
+def _acc(counts: dict[str, Any], name: str) -> str:
+    return _pct(counts["fields"][name]["accuracy"])
+
+
+PRF_HEAD = ["gold", "out", "P", "R", "F1"]
+
+
+def summary_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, header, rows) per family; one row per group; cells are percentages."""
+    groups = report["groups"]
+
+    def rows(cells) -> list[list[str]]:  # noqa: ANN001 - a function of one group's counts
+        return [[name, str(group["documents"]), *cells(group)] for name, group in groups.items()]
+
+    head = ["group", "docs"]
+    return [
+        (
+            "Sections",
+            head + PRF_HEAD + ["level"],
+            rows(lambda g: _prf_cells(g["sections"]) + [_acc(g["sections"], "level")]),
+        ),
+        (
+            "Citations",
+            head + PRF_HEAD + ["type", "date", "issuer"],
+            rows(lambda g: _prf_cells(g["citations"]) + [_acc(g["citations"], n) for n in scoring.CITATION_FIELDS]),
+        ),
+        (
+            "Tasks",
+            head + PRF_HEAD + ["quarter", "month", "deadline", "lead F1", "coord F1"],
+            rows(
+                lambda g: (
+                    _prf_cells(g["tasks"])
+                    + [_acc(g["tasks"], n) for n in scoring.TASK_TIME_FIELDS]
+                    + [_pct(g["tasks"]["units"][n]["f1"]) for n in scoring.TASK_UNIT_FIELDS]
+                )
+            ),
+        ),
+        (
+            "Metadata (accuracy)",
+            head + [scoring.SCORED_METADATA[n] for n in scoring.METADATA_FIELDS] + ["all"],
+            rows(
+                lambda g: (
+                    [_acc(g["metadata"], n) for n in scoring.METADATA_FIELDS] + [_pct(g["metadata"]["all"]["accuracy"])]
+                )
+            ),
+        ),
+        ("Recipients", head + PRF_HEAD, rows(lambda g: _prf_cells(g["recipients"]))),
+    ]
+
+
+def _plain_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        cells = [row[0].ljust(widths[0])]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
+        return "  ".join(cells).rstrip()
+
+    return [line(header), *(line(row) for row in rows)]
+
+
+def _intro(report: dict[str, Any]) -> str:
+    overall = report["groups"]["overall"]
+    matching = "optimal assignment (scipy)" if report["matching"] == "optimal" else "greedy by similarity"
+    return (
+        f"{overall['documents']} documents scored, {len(report['skipped'])} skipped without gold, "
+        f"{len(report['errors'])} errors; one-to-one matching: {matching}; "
+        "P/R/F1 micro-averaged, accuracies over matched items, in %"
+    )
+
+
+def render_text(report: dict[str, Any], detail: bool) -> str:
+    lines = [f"vnplan eval: {_intro(report)}"]
+    for title, header, rows in summary_tables(report):
+        lines += ["", title, *_plain_table(header, rows)]
+    if detail:
+        lines += ["", *render_detail(report)]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    lines = [f"_{_intro(report)}._"]
+    for title, header, rows in summary_tables(report):
+        lines += ["", f"**{title}**", ""]
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "|".join([":---"] + ["---:"] * (len(header) - 1)) + "|")
+        lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _short(value: Any, width: int = 100) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return printable(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def render_detail(report: dict[str, Any]) -> list[str]:
+    """Per document: '-' missed gold items, '+' extra output items, '~' wrong values on matched ones."""
+    lines: list[str] = []
+    for doc in report["documents"]:
+        lines.append(f"== {printable(doc['path'])}  (gold {printable(doc['gold'])}, {doc['format']})")
+        if doc["error"]:
+            lines.append(f"   error: {printable(doc['error'])} (scored as an empty output)")
+        for family in scoring.FAMILIES:
+            counts, items = doc["scores"][family], doc["detail"][family]
+            if "f1" in counts:
+                summary = f"{counts['tp']}/{counts['gold']} found, {counts['fp']} extra, F1 {_pct(counts['f1'])}"
+            else:
+                right = sum(f["correct"] for f in counts["fields"].values())
+                summary = f"{right}/{len(counts['fields'])} fields right"
+            lines.append(f"   {family}: {summary}")
+            lines += [f"     - {_short(item)}" for item in items["missed"]]
+            lines += [f"     + {_short(item)}" for item in items["extra"]]
+            lines += [
+                f"     ~ {_short(w['item'], 60)} [{w['field']}]: gold {_short(w['gold'], 60)}"
+                f" / output {_short(w['output'], 60)}"
+                for w in items["wrong"]
+            ]
+    return lines
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    gold_dirs = [Path(name) for name in args.gold]
+    for folder in gold_dirs:
+        if not folder.is_dir():
+            print(f"vnplan: error: {printable(folder)}: gold folder not found", file=sys.stderr)
+            return 2
+    files, missing = collect_inputs(args.inputs)
+    errors = [{"path": name, "error": "no such file or folder"} for name in missing]
+    skipped: list[str] = []
+    results: list[DocumentResult] = []
+    show_progress = sys.stderr.isatty()  # extraction with OCR can take minutes; say what runs
+    for number, (path, source) in enumerate(files, 1):
+        gold_path = gold_path_for(path, gold_dirs)
+        if gold_path is None:
+            skipped.append(str(path))
+            continue
+        if show_progress:
+            print(f"\r\033[K[{number}/{len(files)}] {printable(path)}", end="", file=sys.stderr, flush=True)
+        try:
+            result = evaluate_file(path, gold_path, source)
+        except VnplanError as exc:  # an unreadable gold file: the input cannot be scored
+            errors.append({"path": str(path), "error": exc.cause})
+            continue
+        if result.error:
+            errors.append({"path": result.path, "error": result.error})
+        results.append(result)
+
+    if show_progress:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+    for name in skipped:
+        print(f"vnplan eval: note: no gold file for {printable(name)}; skipped", file=sys.stderr)
+    for error in errors:
+        print(f"vnplan: error: {printable(error['path'])}: {printable(error['error'])}", file=sys.stderr)
+    report = build_report(results, skipped, errors)
+    if args.json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    elif args.markdown:
+        sys.stdout.write(render_markdown(report))
+    else:
+        sys.stdout.write(render_text(report, args.detail))
+    if not results:
+        print("vnplan eval: error: no input had a gold file", file=sys.stderr)
+        return 1
+    return 1 if errors else 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "eval",
+        help="score extraction against gold annotations",
+        description=(
+            "Extract each INPUT and score it against GOLD_DIR/<stem>.gold.json (GUIDELINES.md, "
+            "'How the output is scored'). Exit status 1 when an input failed or none had a gold file."
+        ),
+    )
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (searched recursively)")
+    parser.add_argument(
+        "--gold",
+        action="append",
+        required=True,
+        metavar="GOLD_DIR",
+        help="folder of <stem>.gold.json files; repeat for several (the first that has a stem wins)",
+    )
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--json", action="store_true", help="print the report as JSON (always with the per-document detail)"
+    )
+    shown.add_argument("--markdown", action="store_true", help="print the summary as Markdown tables")
+    parser.add_argument("--detail", action="store_true", help="list per document what was missed, extra or wrong")
+    parser.set_defaults(func=cmd_eval)
+
+
+# --- figures for floors and the README ------------------------------------------------------------
+
+
+def flat_metrics(report: dict[str, Any], prefix: str = "") -> dict[str, float]:
+    """Every P/R/F1 and accuracy of every group as `<prefix><group>/<family>.<metric>` -> value."""
+    out: dict[str, float] = {}
+
+    def walk(node: Any, path: str) -> None:
+        if not isinstance(node, dict):
+            return
+        for key, value in node.items():
+            if key in ("precision", "recall", "f1", "accuracy") and isinstance(value, int | float):
+                out[f"{path}.{key}"] = float(value)
+            elif isinstance(value, dict):
+                walk(value, f"{path}.{key}" if path else key)
+
+    for group, figures in report["groups"].items():
+        for family in ("sections", "citations", "tasks", "metadata", "recipients"):
+            walk(figures.get(family, {}), f"{prefix}{group}/{family}")
+    return out

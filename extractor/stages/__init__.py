@@ -1,0 +1,1 @@
+"""The text stages, pure functions over blocks, in pipeline order."""

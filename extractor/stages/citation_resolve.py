@@ -1,0 +1,329 @@
+"""Resolving who issued a cited document: the "của ..." phrase, its place, or the code's issuer part.
+
+The issuer is stored with its abbreviations expanded and its place: "của UBND tỉnh" in a plan of Bà Rịa -
+Vũng Tàu becomes "Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu". Where the text names no issuer, the code's
+issuer part decides when that is unambiguous (`NĐ-CP` -> Chính phủ; a `/TW` Nghị quyết -> Ban Chấp hành
+Trung ương Đảng; a yearless `QĐ-UBND` in a provincial plan -> that province's Ủy ban nhân dân).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extractor.base.normalize import expand_abbreviations, fold
+from extractor.vocab.citation_patterns import (
+    central_name,
+    central_name_re,
+    issuer_code,
+    type_alternation,
+    type_word_re,
+)
+from extractor.vocab.unit_names import head_at
+from models import Metadata
+
+# Where an issuer phrase ends: punctuation, a table cell or line break, or the first word of what
+# follows it (the trích yếu verb, a date, a list connector). Matched case-insensitively...
+_STOP_ANY_CASE = (
+    r"về|v/v|ban hành|sửa đổi|bổ sung|thực hiện|triển khai|phát động|phê duyệt|tiếp tục|đẩy mạnh|"
+    r"tăng cường|công bố|áp dụng|ngày|năm|số|theo|tại|đã|đang|đến|trong|nhằm|để|giao|quy định|"
+    r"hướng dẫn|được|gắn|là|cho|với|và các|cũng như"
+)
+# ... except words that also begin body names in capitals ("Ban Tổ chức", "Ủy ban Kiểm tra").
+_STOP_LOWER = r"tổ chức|kiểm tra|chỉ đạo|xây dựng|giải quyết"
+
+
+@lru_cache(maxsize=1)
+def _issuer_end_re() -> re.Pattern[str]:
+    """... and a list connector before the next citation ("của Chính phủ và Chỉ thị số ...")."""
+    return re.compile(
+        rf"[;:.()\[\]\t\n\"“”,]|\s+(?:(?i:{_STOP_ANY_CASE})|{_STOP_LOWER})(?!\w)"
+        rf"|\s+(?i:và|hoặc)\s+(?=[A-ZĐ]\w*\s+(?:số|\d)|(?i:{type_alternation()})(?!\w))"
+    )
+
+
+_MAX_ISSUER_WORDS = 14
+_OF_RE = re.compile(r"[ \t]*,?[ \t]*\b(?P<of>của)[ \t]*\n?[ \t]*(?=\S)")
+_DASH_SPACING_RE = re.compile(r"\s*[-\u2013\u2014]\s*")
+_LOCAL_LEVEL_RE = re.compile(r"\b(?:huyện|quận|thị xã|xã|phường|thị trấn)\b", re.IGNORECASE)
+_PLACE_WORD_END_RE = re.compile(r"(?:\s+(?P<unit>tỉnh|thành phố))$", re.IGNORECASE)
+_PARTY_COMMITTEE_END_RE = re.compile(r"(?P<committee>Tỉnh\s+[uủ][yỷ]|Thành\s+[uủ][yỷ])$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerPhrase:
+    start: int
+    end: int
+    raw: str
+
+
+def issuer_after(text: str, pos: int) -> IssuerPhrase | None:
+    """The "của <issuer>" phrase starting at `pos` (after optional spaces and a comma), if any."""
+    m = _OF_RE.match(text, pos)
+    if not m:
+        return None
+    begin = m.end()
+    joint = _JOINT_RE.match(text, begin)  # "của liên Bộ Nội vụ - Bộ Tài chính"
+    if joint:
+        begin = joint.end()
+    window = _join_soft_wraps(text[begin : begin + 200])
+    phrase = window[: _name_end(window)]
+    words = phrase.split()
+    if not words or not words[0][0].isupper():
+        return None  # "của các cơ quan", "của tỉnh": not a named issuer
+    if len(words) > _MAX_ISSUER_WORDS:
+        phrase = phrase[: _nth_word_end(phrase, _MAX_ISSUER_WORDS)]
+    phrase = _cut_after_central_name(phrase.rstrip(" -\u2013"))
+    return IssuerPhrase(begin, begin + len(phrase), phrase)
+
+
+# Where a line goes on after a wrap, not as a new paragraph: what a new paragraph opens with.
+_NEW_PARAGRAPH_RE = re.compile(
+    r"[ \t]*(?:[-–+*•]|\d|[IVX]+[.\-)]|[A-ZĐ]{2,}\b|(?i:căn cứ|thực hiện|triển khai|theo|trên cơ sở|xét|tiếp tục)\b)"
+)
+_WRAP_CONTINUES_RE = re.compile(r"[ \t]*(?:[\w\-–]+[ \t]+){0,6}?\w+[ \t]*(?:[,;.]|(?:về|ngày|năm|ban hành|quy định)\b)")
+
+
+def _join_soft_wraps(window: str) -> str:
+    """The window with line breaks that only wrap a sentence (PDF and OCR text keep visual lines) read as
+    spaces, offsets unchanged: "của UBND tỉnh Cao\nBằng về việc ..." names "UBND tỉnh Cao Bằng".
+
+    A break is a wrap where the next line does not open a paragraph (a bullet, a number, a heading in
+    capitals, a basis phrase such as "Căn cứ") and goes on, within four words, to what follows an
+    issuer (a comma, "về", "ngày", ...) or starts in lower case."""
+    at = window.find("\n")
+    while at >= 0:
+        nxt = at + 1
+        if (
+            nxt < len(window)
+            and window[at - 1 : at] not in (";", ".", ":")
+            and not _NEW_PARAGRAPH_RE.match(window, nxt)
+            and (window[nxt : nxt + 1].islower() or _WRAP_CONTINUES_RE.match(window, nxt))
+        ):
+            window = f"{window[:at]} {window[nxt:]}"
+        at = window.find("\n", nxt)
+    return window
+
+
+_JOINT_RE = re.compile(r"liên[ \t]+(?=[A-ZĐ])")
+_PLACE_IN_NAME_RE = re.compile(r"(?<!\w)(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|Tỉnh)(?!\w)")
+
+
+def _name_end(window: str) -> int:
+    """Where the issuer's name that opens `window` ends.
+
+    A comma ends it unless the name goes on with the fields of the same body, as in "Bộ Văn hóa, Thể thao
+    và Du lịch", "Sở Lao động, Thương binh và Xã hội" or "Ban Thi đua, Khen thưởng tỉnh" (`_fields_follow`).
+    """
+    pos = 0
+    while True:
+        stop = _issuer_end_re().search(window, pos)
+        if stop is None:
+            return len(window)
+        if stop.group() != "," or not _comma_inside_name(window, stop.start()):
+            return stop.start()
+        pos = stop.end()
+
+
+def _comma_inside_name(window: str, comma: int) -> bool:
+    """A comma inside a name follows a field (no place named yet, no complete central body) and is
+    followed by more fields: a capitalised word that opens no new body (a unit head such as Sở, Ban,
+    UBND, Tỉnh ủy; a central body such as Thủ tướng Chính phủ) and no new citation (a type word)."""
+    if _PLACE_IN_NAME_RE.search(window, 0, comma) or central_name(window[:comma]) is not None:
+        return False
+    after = comma + 1
+    while after < len(window) and window[after] == " ":
+        after += 1
+    if after >= len(window) or not window[after].isupper():
+        return False
+    if head_at(window, after) is not None:
+        return False
+    if type_word_re().match(window, after) or central_name_re().match(window, after):
+        return False
+    stop = _issuer_end_re().search(window, after)
+    return _fields_follow(window[after : stop.start() if stop else len(window)].split())
+
+
+# A place after the last field ends a body's name ("Ban Thi đua, Khen thưởng tỉnh Nghệ An").
+_PLACE_AFTER_FIELDS = frozenset({"tỉnh", "thành", "huyện", "quận", "thị", "Trung", "Tỉnh", "Thành"})
+
+
+def _fields_follow(words: list[str]) -> bool:
+    """Whether `words` continue a list of fields: "Thể thao và Du lịch", "Thương binh và Xã hội",
+    "Khen thưởng tỉnh". A field is a capitalised word and at most one lower-case word (field names
+    have one or two syllables); the list may close with "và <field>"; only a place may follow. So
+    "Bảo hiểm xã hội tỉnh" after "Sở Y tế," is another body, not a field."""
+    index = _field_end(words, 0)
+    if index is None:
+        return False
+    if index < len(words) and words[index] == "và":
+        index = _field_end(words, index + 1)
+        if index is None:
+            return False
+    return index == len(words) or words[index] in _PLACE_AFTER_FIELDS
+
+
+def _field_end(words: list[str], index: int) -> int | None:
+    if index >= len(words) or not words[index][:1].isupper():
+        return None
+    index += 1
+    if index < len(words) and words[index][:1].islower() and words[index] not in _PLACE_AFTER_FIELDS:
+        if words[index] != "và":
+            index += 1
+    return index
+
+
+_TERM_WORD_RE = re.compile(r"\s+kh[oó]a\b", re.IGNORECASE)
+_JOINED_BODY_RE = re.compile(r"\s*(?:và|[-\u2013,])\s+[A-ZĐ]")
+
+
+def _cut_after_central_name(phrase: str) -> str:
+    """ "Chính phủ cơ sở dữ liệu ..." -> "Chính phủ": a central body's name is complete, so lower-case
+    words after it (other than its term, "khóa XV") belong to the sentence, not to the issuer. A second
+    body joined by "và" or "-" stays (joint documents: "Bộ Nội vụ và Văn phòng Chính phủ")."""
+    m = central_name_re().match(phrase)
+    if m is None:
+        return phrase
+    rest = phrase[m.end() :]
+    if rest[:1].isspace() and rest.strip()[:1].islower():
+        if not (_TERM_WORD_RE.match(rest) or _joins_a_body(rest)):
+            return phrase[: m.end()]
+    return phrase
+
+
+def _joins_a_body(rest: str) -> bool:
+    """Whether `rest` is "và <body>" / "- <body>", the body opening with a unit head or a central name."""
+    joined = _JOINED_BODY_RE.match(rest)
+    if joined is None:
+        return False
+    at = joined.end() - 1
+    return head_at(rest, at) is not None or central_name_re().match(rest, at) is not None
+
+
+def _nth_word_end(text: str, n: int) -> int:
+    count = 0
+    for m in re.finditer(r"\S+", text):
+        count += 1
+        if count == n:
+            return m.end()
+    return len(text)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPlace:
+    """The plan's own province and how the text names its unit ("tỉnh" or "thành phố")."""
+
+    province: str | None
+    unit: str
+    local: bool
+    """True when the plan is issued at province level (so a bare "UBND" code is the province's)."""
+    own_issuer: str | None
+    own_issuer_codes: frozenset[str]
+    """Lower-case codes the plan's own issuer signs with: its symbol's issuer part and its initials."""
+
+    @classmethod
+    def of(cls, metadata: Metadata, text: str) -> PlanPlace:
+        province = metadata.province
+        unit = "tỉnh"
+        if province:
+            m = re.search(r"(tỉnh|thành phố)\s+" + re.escape(province), text, re.IGNORECASE)
+            if m:
+                unit = m.group(1).lower()
+        issuers = " ".join(filter(None, (metadata.issuer, metadata.parent_issuer)))
+        local = bool(province) and not _LOCAL_LEVEL_RE.search(issuers)
+        own_codes: set[str] = set()
+        if metadata.symbol and "-" in metadata.symbol:
+            own_codes.add(metadata.symbol.split("-", 1)[1].lower())
+        if metadata.issuer:
+            own_codes |= initials(metadata.issuer)
+        return cls(province, unit, local, metadata.issuer, frozenset(own_codes))
+
+    def place(self) -> str:
+        return f"{self.unit} {self.province}"
+
+
+@lru_cache(maxsize=1024)
+def place_cited_issuer(raw: str, place: PlanPlace) -> str:
+    """Expanded issuer with its place: a bare "tỉnh" or "Tỉnh ủy" takes the plan's province."""
+    issuer = expand_abbreviations(" ".join(raw.split()), "exact")
+    issuer = _DASH_SPACING_RE.sub(" - ", issuer)
+    canonical = central_name(issuer)
+    if canonical is not None:
+        return canonical  # "Chính Phủ" -> "Chính phủ"
+    if place.province and fold(place.province) not in fold(issuer):
+        unit = _PLACE_WORD_END_RE.search(issuer)
+        if unit:
+            issuer = f"{issuer[: unit.start()]} {unit['unit'].lower()} {place.province}"
+        elif _PARTY_COMMITTEE_END_RE.search(issuer):
+            issuer = f"{issuer} {place.province}"
+    return issuer
+
+
+@lru_cache(maxsize=1024)
+def implicit_issuer(symbol_issuer: str, doc_type: str | None, family: str, place: PlanPlace) -> str | None:
+    """The issuer implied by a code's issuer part, where that is unambiguous; else None.
+
+    `symbol_issuer` is the issuer part of the code: "NĐ-CP" -> "CP", "CT/TW" -> "TW", "UBND-THVX" -> "UBND".
+    """
+    groups = [g for g in re.split(r"-", symbol_issuer) if g]
+    if not groups:
+        return None
+    head = groups[0]
+    if place.own_issuer and head.lower() in place.own_issuer_codes:
+        # The plan's own body citing its earlier documents (…/KH-SLĐTBXH in a Sở's plan).
+        issuer = place.own_issuer
+        known_own = issuer_code(head)
+        central = (known_own is not None and known_own.level == "central") or central_name(issuer) is not None
+        if place.province and not central and not _PLACE_TAIL_RE.search(issuer):
+            # "Sở Nội vụ" -> "Sở Nội vụ tỉnh X"; a ministry ("Bộ Công an") belongs to no province.
+            issuer = f"{issuer} {place.place()}"
+        return place_cited_issuer(issuer, place)
+    if family == "state" and len(groups) > 1 and all(issuer_code(g) for g in groups):
+        return _joint_issuer(groups)
+    known = issuer_code(head)
+    if known is None:
+        return None
+    if known.types and doc_type not in known.types:
+        return None
+    if known.level == "central":
+        return known.issuer
+    if not (place.local and place.province):
+        return None
+    if known.family == "party":
+        committee = "Thành ủy" if place.unit == "thành phố" else known.issuer
+        return f"{committee} {place.province}"
+    return f"{known.issuer} {place.place()}"
+
+
+def _joint_issuer(groups: list[str]) -> str | None:
+    """Joint documents (TTLT-BNV-VPCP, NQLT-CP-UBTƯMTTQVN) are issued by all their bodies: their names
+    in the code's order, joined by " - " as the code joins them. Only central bodies issue joint
+    documents; a group that names a local body (UBND, HĐND: place unknown) leaves the issuer unresolved."""
+    bodies = [issuer_code(g) for g in groups]
+    if any(b is None or b.level != "central" for b in bodies):
+        return None
+    return " - ".join(dict.fromkeys(b.issuer for b in bodies if b is not None))
+
+
+_PLACE_TAIL_RE = re.compile(r"\s+(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)(?:\s.*)?$")
+_INITIAL_SKIP = frozenset({"và", "-", "–"})
+
+
+def initials(name: str) -> set[str]:
+    """Syllable initials of a body's name, the usual way its code is formed (lower case):
+    "Sở Lao động - Thương binh và Xã hội" -> {"slđtbxh", "slđtbvxh"}; "Ủy ban nhân dân" -> {"ubnd"}."""
+    name = _PLACE_TAIL_RE.sub("", name)
+    words = [w for w in re.split(r"[\s\-–]+", name) if w]
+    letters = [(_base_letter(w[0]), w.lower() in _INITIAL_SKIP) for w in words]
+    return {
+        "".join(ch for ch, skip in letters if not skip).lower(),
+        "".join(ch for ch, _ in letters).lower(),
+    }
+
+
+def _base_letter(ch: str) -> str:
+    if ch in "Đđ":
+        return ch
+    return unicodedata.normalize("NFD", ch)[0]

@@ -1,0 +1,441 @@
+"""Metadata: header block, title, place and date, signer and recipients.
+
+The frame (extractor.stages.frame) says which lines are the header block, the title block and the closing;
+this module reads the fields out of them. Without a header block (web copies that start at the title),
+the issuer and province come from what the body says ("Sở Lao động – Thương binh và Xã hội xây dựng kế
+hoạch ...", "tỉnh Tây Ninh").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extractor.base.blocks import Layout
+from extractor.base.normalize import DASHES, fold
+from extractor.base.resources import read_csv
+from extractor.stages.frame import (
+    DATE_LINE_RE,
+    DATE_NUMERIC_RE,
+    MOTTO_RE,
+    NUMBER_RE,
+    SIGN_PREFIX_RE,
+    Frame,
+    Line,
+    frame_of,
+    is_header_anchor,
+    is_noise,
+    is_person_name,
+    is_separator,
+    is_upper_line,
+    ocr_digits,
+    person_name,
+    read_position,
+    recipients_match,
+    symbol_only_line,
+    title_text,
+    type_of_line,
+)
+from extractor.stages.issuers import Vocabulary, normalize_issuer
+from extractor.vocab import provinces
+from models import Metadata, Section, Signer, Warning
+
+
+def extract_metadata(
+    layout: Layout, sections: list[Section], frame: Frame | None = None
+) -> tuple[Metadata, list[str], list[Warning]]:
+    frame = frame or frame_of(layout)
+    warnings: list[Warning] = []
+    meta = Metadata()
+    header = [frame.lines[i] for i in frame.header]
+
+    _read_number(header, meta)
+    _read_place_date(header, meta)
+    issuer_lines = _issuer_lines(header)
+    groups = group_issuer_lines(issuer_lines)
+    # An OCR'd header is read against the document's own words (tone marks lost, words glued).
+    repair = _ocr_repair(frame, layout.text) if any(line.block.ocr for line in header) else _as_written
+    if groups:
+        meta.issuer_raw = groups[-1]
+        meta.issuer = normalize_issuer(repair(groups[-1]))
+        if len(groups) > 1:
+            meta.parent_issuer_raw = groups[-2]
+            meta.parent_issuer = normalize_issuer(repair(groups[-2]))
+    else:
+        raw = issuer_from_body(frame)
+        if raw:
+            meta.issuer_raw = raw
+            meta.issuer = normalize_issuer(raw)
+
+    if frame.type_line is not None:
+        found = type_of_line(frame.lines[frame.type_line].text)
+        meta.doc_type = found[0] if found else None
+        meta.title = title_text(frame)
+    else:
+        warnings.append(Warning(code="no-title-block", message="no document type line (e.g. 'KẾ HOẠCH') found"))
+
+    meta.plan_year = plan_year(meta.title, meta.issued_date)
+    province = _province(meta, groups, frame, layout.text)
+    if province is not None:
+        when = meta.issued_date or (str(meta.plan_year) if meta.plan_year else None)
+        meta.province = provinces.name_at(province, when)
+        meta.province_2025 = provinces.province_2025(province)
+
+    signer, recipients = read_closing(frame)
+    meta.signer = signer
+    return meta, recipients, warnings
+
+
+def _as_written(text: str) -> str:
+    return text
+
+
+def _ocr_repair(frame: Frame, text: str):  # noqa: ANN202 - a str -> str function
+    """Repair OCR'd header words against the body's own spelling (see `issuers.Vocabulary`)."""
+    body = text[frame.offset(frame.body_start) : frame.offset(frame.closing_start)]
+    return Vocabulary(body).repair
+
+
+# --- number, place and date -------------------------------------------------------------------------
+
+
+def _read_number(header: list[Line], meta: Metadata) -> None:
+    for line in header:
+        match = NUMBER_RE.search(line.text)
+        if not match:
+            continue
+        if match.group("psym"):
+            meta.number = ocr_digits(match.group("pnum"))
+            meta.symbol = _fold_symbol(match.group("psym"))
+            meta.code = f"{meta.number}-{meta.symbol}"
+        else:
+            meta.number = ocr_digits(match.group("num")) if match.group("num") else None
+            meta.symbol = _fold_symbol(match.group("sym"))
+            year = f"{match.group('year')}/" if match.group("year") else ""
+            meta.code = f"{meta.number or ''}/{year}{meta.symbol}"
+        return
+    for line in header:  # no "Số:" line: one that kept only its symbol
+        match = symbol_only_line(line.text)
+        if match:
+            meta.number = ocr_digits(match.group("num")) if match.group("num") else None
+            meta.symbol = _fold_symbol(match.group("sym"))
+            meta.code = f"{meta.number or ''}/{meta.symbol}"
+            return
+
+
+def _fold_symbol(symbol: str) -> str:
+    return re.sub(f"[{DASHES}]", "-", re.sub(r"\s+", "", symbol)).rstrip(".")
+
+
+def _read_place_date(header: list[Line], meta: Metadata) -> None:
+    for k, line in enumerate(header):
+        text = NUMBER_RE.sub(" ", line.text)
+        text = MOTTO_RE.sub(" ", text)
+        if re.search(r"ng[àa]y\s*\d{0,2}\s*$", text, re.IGNORECASE) and k + 1 < len(header):
+            following = MOTTO_RE.sub(" ", NUMBER_RE.sub(" ", header[k + 1].text))
+            text = f"{text} {following}"  # "Cao Bằng, ngày" / "tháng 3 năm 2021"
+        match = DATE_LINE_RE.search(text) or DATE_NUMERIC_RE.search(text)
+        if not match:
+            continue
+        meta.issued_date = iso_date(match.group("y"), match.group("m"), match.group("d"))
+        place = _strip_issuer_column(match.group("place") or "")
+        meta.place = place or None
+        return
+
+
+def _strip_issuer_column(place: str) -> str:
+    """'VÀ XÃ HỘI Cao Bằng' (columns merged on one line) -> 'Cao Bằng': capitals before a place name
+    written in title case belong to the issuing block."""
+    words = place.strip(" *-").split()
+    while len(words) > 1 and words[0].isupper() and not all(w.isupper() for w in words):
+        words.pop(0)
+    return " ".join(words)
+
+
+def iso_date(year: str | None, month: str | None, day: str | None) -> str | None:
+    """ISO date, partial where the text leaves parts blank: ('2021', '3', None) -> '2021-03'."""
+    if not year:
+        return None
+    month = ocr_digits(month) if month else month
+    day = ocr_digits(day) if day else day
+    if not month or not 1 <= int(month) <= 12:
+        return year
+    if not day or not 1 <= int(day) <= 31:
+        return f"{year}-{int(month):02d}"
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+# --- issuer ------------------------------------------------------------------------------------------
+
+
+def _issuer_lines(header: list[Line]) -> list[str]:
+    """Lines of the issuing block: the header's capital lines that are not motto, number or date.
+
+    The "Số:" line stands under the issuing block in its column, so capitals below it are something else:
+    a received stamp ("UBND TỈNH ... / ĐẾN / Số: ... / Ngày: ...") that the receiving office put across
+    the header of its copy. Lines that are mostly not letters are seal or signature noise."""
+    out: list[str] = []
+    for line in header:
+        if (line.region or "") == "header-right":
+            continue
+        text = line.text
+        motto = MOTTO_RE.search(text)
+        if motto:
+            text = text[: motto.start()]  # "UBND TỈNH X CỘNG HÒA XÃ HỘI ..." on one line
+        number = NUMBER_RE.search(text) or symbol_only_line(text)
+        if number:
+            text = text[: number.start()]
+            if out:
+                last = text.strip(f" *-_=.\t{DASHES}")
+                if last and is_upper_line(last) and not is_noise(last) and not is_header_anchor(last):
+                    out.append(last)
+                break
+        date = DATE_LINE_RE.search(text) or re.search(r",\s*ngày\s*\d{0,2}\s*$", text)
+        if date:
+            # "VÀ XÃ HỘI Cao Bằng, ngày": the capitals before the place belong to the issuing block
+            head = text[: date.start()].split()
+            upper = []
+            for word in head:
+                if not word.isupper():
+                    break
+                upper.append(word)
+            text = " ".join(upper) if len(upper) < len(head) else ""
+        text = text.strip(f" *-_=.\t{DASHES}")
+        if not text or is_separator(text) or is_header_anchor(text) or not is_upper_line(text) or is_noise(text):
+            continue
+        if type_of_line(text):
+            continue
+        out.append(text)
+    return [text for text in out if text]
+
+
+@lru_cache(maxsize=1)
+def _issuer_words() -> dict[str, set[str]]:
+    kinds: dict[str, set[str]] = {}
+    for row in read_csv("issuer_words.csv"):
+        kinds.setdefault(row["kind"], set()).add(row["phrase"].upper())
+    return kinds
+
+
+def _starts_with(text: str, kind: str) -> bool:
+    upper = " ".join(text.upper().split())
+    return any(upper == w or upper.startswith(w + " ") for w in _issuer_words().get(kind, ()))
+
+
+def group_issuer_lines(lines: list[str]) -> list[str]:
+    """Join the issuing block's lines into names: a line that continues the one above (starts with 'VÀ',
+    a unit word such as 'TỈNH', or follows a bare agency type such as 'ỦY BAN NHÂN DÂN') is appended;
+    any other line starts the next name (parent issuer above issuer)."""
+    groups: list[str] = []
+    for line in lines:
+        text = " ".join(line.split())
+        if groups and _continues(groups[-1], text):
+            groups[-1] = f"{groups[-1]} {text}"
+        else:
+            groups.append(text)
+    return groups
+
+
+def _continues(previous: str, line: str) -> bool:
+    if previous.rstrip().endswith(("-", ",", "&")) or re.search(r"\b(?:VÀ|CỦA|VỀ)$", previous.upper()):
+        return True
+    if line[:1] in "-&," + DASHES or _starts_with(line, "function"):
+        return True
+    bare_agency = " ".join(previous.upper().split()) in _issuer_words().get("agency", set())
+    if bare_agency:
+        return True
+    return _starts_with(line, "unit") and not _has_place(previous)
+
+
+def _has_place(name: str) -> bool:
+    return bool(re.search(r"\b(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG)\b", name.upper())) or bool(
+        provinces.mentions(name)
+    )
+
+
+@lru_cache(maxsize=1)
+def _actor_regex() -> re.Pattern[str]:
+    agencies = sorted(
+        (row["phrase"] for row in read_csv("issuer_words.csv") if row["kind"] == "agency"), key=len, reverse=True
+    )
+    start = "|".join(re.escape(a) for a in agencies)
+    return re.compile(
+        rf"(?<![\w])(?P<actor>(?:{start})(?:\s+[^\s.;:]+){{0,14}}?)\s+"
+        r"(?:xây\s+dựng|ban\s+hành|phát\s+động|triển\s+khai)\s+(?:[Kk]ế\s+hoạch|phong\s+trào|chương\s+trình)"
+    )
+
+
+def issuer_from_body(frame: Frame) -> str | None:
+    """The body's own statement of who issues the plan: '<agency> xây dựng/ban hành kế hoạch ...'."""
+    lines = [
+        line.text for line in frame.lines[frame.body_start : frame.closing_start] if line.block.kind == "paragraph"
+    ]
+    # Joined, so that a statement wrapped over lines (text and PDF layers) still reads as one.
+    for match in _actor_regex().finditer(" ".join(lines)):
+        actor = re.sub(r"\s*\([^)]*\)", "", match.group("actor"))  # "(Liên hiệp Hội)" is an alias
+        actor = re.sub(r"^(?:.*\s)?(?=(?:Sở|Ủy ban|Hội đồng|Ban|Liên hiệp)\s)", "", actor)
+        if 2 <= len(actor.split()) <= 15:
+            return actor.strip(" ,")
+    return None
+
+
+# --- province and plan year --------------------------------------------------------------------------
+
+
+def _province(meta: Metadata, groups: list[str], frame: Frame, text: str) -> provinces.Province | None:
+    for name in reversed(groups):
+        found = provinces.mentions(name)
+        if found:
+            return found[0].province
+    if _central_issuer(meta):
+        return None  # a ministry or a central body belongs to no province, wherever it signs ("Hà Nội, ngày")
+    if meta.place:
+        at_place = provinces.lookup(meta.place)
+        if at_place:
+            return at_place
+    for raw in (meta.issuer_raw, meta.parent_issuer_raw):
+        if raw:
+            named = provinces.mentions(raw)
+            if named and named[0].with_unit:
+                return named[0].province
+    body_start = frame.offset(frame.body_start)
+    body_end = frame.offset(frame.closing_start)
+    counts = Counter(m.province for m in provinces.mentions(text[body_start:body_end]) if m.with_unit)
+    if counts:
+        return counts.most_common(1)[0][0]
+    return None
+
+
+def _central_issuer(meta: Metadata) -> bool:
+    """Is the top of the issuing block a central body (a ministry, the Government, a central Party board)?"""
+    from extractor.vocab.citation_patterns import central_name
+
+    top = meta.parent_issuer or meta.issuer
+    if not top:
+        return False
+    return central_name(top) is not None or bool(re.search(r"\btrung ương\b", fold(top)))
+
+
+_RANGE_RE = re.compile(rf"((?:19|20)\d\d)\s*[{DASHES}-]\s*(?:19|20)\d\d")
+_YEAR_RE = re.compile(r"(?<![\d/])((?:19|20)\d\d)(?![\d/])")
+
+
+def plan_year(title: str | None, issued_date: str | None) -> int | None:
+    """The year the plan is for: a range in the title gives its first year, else the title's year
+    (not one after 'đến'), else the year of issue."""
+    if title:
+        match = _RANGE_RE.search(title)
+        if match:
+            return int(match.group(1))
+        for match in _YEAR_RE.finditer(title):
+            before = title[max(0, match.start() - 10) : match.start()].lower()
+            if re.search(r"đến\s+(?:năm\s+)?$", before):
+                continue
+            return int(match.group(1))
+    if issued_date:
+        return int(issued_date[:4])
+    return None
+
+
+# --- closing: signer and recipients ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Closing:
+    recipients: list[str]
+    signer_lines: list[str]
+
+
+def read_closing(frame: Frame) -> tuple[Signer, list[str]]:
+    lines = frame.lines[frame.closing_start : frame.closing_end]
+    closing = _split_closing(lines)
+    return _signer(closing.signer_lines, ocr=any(line.block.ocr for line in lines)), closing.recipients
+
+
+def _split_closing(lines: list[Line]) -> _Closing:
+    recipients: list[str] = []
+    signer_lines: list[str] = []
+    in_recipients = False
+    for line in lines:
+        text = line.text.strip()
+        region = line.region or ""
+        if region == "footer-right":
+            signer_lines.append(text)
+            continue
+        match = recipients_match(text)
+        if match:
+            in_recipients = True
+            rest = text[match.end() :].strip()
+            if rest:
+                _recipient_or_signer(rest, recipients, signer_lines)
+            continue
+        if in_recipients and (re.match(r"^[-+•*]", text) or region == "footer-left"):
+            _recipient_or_signer(text, recipients, signer_lines)
+            continue
+        if in_recipients and recipients and text[:1].islower():
+            recipients[-1] = f"{recipients[-1]} {text.rstrip(' ;.,')}"
+            continue
+        signer_lines.append(text)
+    return _Closing([r for r in recipients if r], signer_lines)
+
+
+_ARCHIVE_RE = re.compile(r"^Lưu\s*[:.]?", re.IGNORECASE)
+
+
+def _recipient_or_signer(text: str, recipients: list[str], signer_lines: list[str]) -> None:
+    """One recipient line; columns merged into one line leave the signer's words after its ';'."""
+    if not re.match(r"^[-+•*]", text) and (is_upper_line(text) or SIGN_PREFIX_RE.match(text)):
+        signer_lines.append(text)
+        return
+    parts = re.split(r"[;.]\s*(?=[-+•]\s)", text)
+    if len(parts) > 1:  # "- V01, C04 - Bộ Công an; - Thường trực Tỉnh ủy;": two recipients on one line
+        for part in parts:
+            _recipient_or_signer(part, recipients, signer_lines)
+        return
+    body = re.sub(r"^[-+•*]\s*", "", text)
+    cut = re.search(r"[;.]\s+(?=\S)", body)
+    if cut:
+        tail = body[cut.end() :]
+        if is_upper_line(tail) or SIGN_PREFIX_RE.match(tail) or is_person_name(tail):
+            signer_lines.append(tail)
+            body = body[: cut.start()]
+    body = body.strip().rstrip(" ;.,").strip()
+    if body and not _ARCHIVE_RE.match(body):
+        recipients.append(body)
+
+
+def _signer(lines: list[str], ocr: bool = False) -> Signer:
+    """The signer from the closing's signature lines. In OCR'd text a seal or signature stroke crosses
+    these lines, so a title must read as a known position ('PHÓ GIÁM ĐỐC', one letter off at most) and
+    lines that are mostly not words are skipped."""
+    on_behalf: list[str] = []
+    title = None
+    name = None
+    for text in lines:
+        text = text.strip()
+        if not text or is_separator(text) or (ocr and is_noise(text)):
+            continue
+        if SIGN_PREFIX_RE.match(text) and title is None:
+            on_behalf.append(text)
+            continue
+        person = person_name(text)
+        if person:
+            if name is None:
+                name = person
+        elif title is None and is_upper_line(text) and len(text.split()) <= 8:
+            position = read_position(text)
+            if position or not ocr:
+                title = position if ocr else text
+    return Signer(title=title, name=name, on_behalf=" ".join(on_behalf) or None)
+
+
+__all__ = [
+    "extract_metadata",
+    "group_issuer_lines",
+    "iso_date",
+    "issuer_from_body",
+    "plan_year",
+    "read_closing",
+]

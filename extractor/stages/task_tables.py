@@ -1,0 +1,228 @@
+"""Tasks from task tables: columns mapped by their header's meaning, group rows giving their quarter,
+wrapped rows joined, a table continued over a page break read as one table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from extractor.base.blocks import Block, Layout
+from extractor.base.normalize import fold
+from extractor.base.resources import read_csv
+from extractor.stages.periods import merge_periods, period_of, time_heading
+from extractor.vocab.unit_names import split_units
+from models import Period
+
+_COLUMN_PRIORITY = ("number", "coordinating", "monitor", "time", "product", "note", "content", "lead")
+_GROUP_NUMBER_RE = re.compile(r"^(?:[IVXLC]+|[A-ZĐ])[.)]?$")
+_ITEM_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)*[.)]?$")
+
+
+@dataclass
+class TableTask:
+    text_parts: list[str]
+    start: int
+    end: int
+    number: str
+    lead_parts: list[str] = field(default_factory=list)
+    coordinating_parts: list[str] = field(default_factory=list)
+    time_parts: list[str] = field(default_factory=list)
+    group_period: Period | None = None
+    extra_lead: list[str] = field(default_factory=list)
+    extra_coordinating: list[str] = field(default_factory=list)
+    extra_periods: list[Period] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(p for p in self.text_parts if p)
+
+    def period(self, plan_year: int | None) -> Period:
+        own = period_of(self.text, plan_year)
+        cell = period_of(" ".join(self.time_parts), plan_year, scheduled=True)
+        return merge_periods(self.group_period, cell, own, *self.extra_periods)
+
+    def units(self) -> tuple[list[str], list[str]]:
+        lead = _unique(split_units(" ".join(self.lead_parts)) + self.extra_lead)
+        coordinating = _unique(split_units(" ".join(self.coordinating_parts)) + self.extra_coordinating)
+        return lead, coordinating
+
+
+@lru_cache(maxsize=4096)
+def _key(text: str) -> str:
+    """Folded comparison key; cached because cells and units repeat across rows and merged cells."""
+    return fold(text)
+
+
+def _same_text(a: str, b: str) -> bool:
+    """A merged cell repeated on the next row is a copy: compare case- and space-insensitively (cheap,
+    as this runs on every row against the task above, whose text grows as rows wrap)."""
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in items:
+        key = _key(item)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _keywords() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for row in read_csv("task_columns.csv"):
+        table.setdefault(row["column"], []).append(fold(row["keyword"]))
+    return table
+
+
+def classify_header(cell: str) -> str | None:
+    """Meaning of a header cell ("Đơn vị phối hợp" -> coordinating), by keywords on folded text."""
+    key = fold(cell)
+    if not key:
+        return None
+    keywords = _keywords()
+    for column in _COLUMN_PRIORITY:
+        for word in keywords.get(column, []):
+            if column == "number":
+                if key.strip(" .") == word:
+                    return column
+            elif re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", key):
+                return column
+    return None
+
+
+# A unit column of a schedule ("Đơn vị được kiểm tra", "Cơ quan được giám sát"): the units are what the
+# plan acts on, not who acts.
+_PASSIVE_HEADER_RE = re.compile(r"(?<!\w)được(?!\w)")
+_LEAD_CUE_HEADERS = ("chủ trì", "thực hiện", "trách nhiệm")
+
+
+def header_map(cells: list[str]) -> dict[int, str] | None:
+    """Column index -> meaning when `cells` is a task-table header (a content column and a unit or
+    time column), else None.
+
+    A schedule without a content column ("STT | Đơn vị được kiểm tra | Thời gian kiểm tra") lists the
+    units visited or served, each at its time: the unit column is then the row's text ("content"), and
+    also its lead ("content_lead") only where the header says the unit acts ("Đơn vị thực hiện")."""
+    mapping: dict[int, str] = {}
+    for index, cell in enumerate(cells):
+        if len(cell) > 60:
+            return None
+        column = classify_header(cell)
+        if column and column not in mapping.values():
+            mapping[index] = column
+    values = set(mapping.values())
+    if "content" in values and values & {"lead", "coordinating", "time"}:
+        return mapping
+    if "content" not in values and "time" in values and "lead" in values:
+        index = next(i for i, meaning in mapping.items() if meaning == "lead")
+        key = fold(cells[index])
+        acts = any(cue in key for cue in _LEAD_CUE_HEADERS) and not _PASSIVE_HEADER_RE.search(key)
+        mapping[index] = "content_lead" if acts else "content"
+        return mapping
+    return None
+
+
+def _tables(layout: Layout) -> list[list[Block]]:
+    tables: dict[int, list[Block]] = {}
+    for block in layout.blocks:
+        if block.kind == "row" and block.table is not None:
+            tables.setdefault(block.table, []).append(block)
+    return [tables[k] for k in sorted(tables)]
+
+
+def find_table_tasks(layout: Layout, plan_year: int | None) -> list[TableTask]:
+    found: list[TableTask] = []
+    mapping: dict[int, str] | None = None
+    width = 0
+    for rows in _tables(layout):
+        start = 0
+        own = None
+        for index, row in enumerate(rows[:3]):
+            own = header_map(row.cells or [])
+            if own:
+                start = index + 1
+                break
+        if own:
+            mapping, width = own, len(rows[0].cells or [])
+        elif mapping is None or len(rows[0].cells or []) != width:
+            # Not a task table, nor the continuation of one over a page break.
+            mapping = None
+            continue
+        found.extend(_read_rows(rows[start:], mapping, plan_year, found[-1] if found else None))
+    return found
+
+
+def _cell(row: Block, index: int) -> tuple[str, int, int]:
+    cells = row.cells or []
+    if index >= len(cells):
+        return "", row.end, row.end
+    start, end = row.cell_spans[index] if index < len(row.cell_spans) else (row.start, row.end)
+    return cells[index], start, end
+
+
+def _read_rows(
+    rows: list[Block], mapping: dict[int, str], plan_year: int | None, previous: TableTask | None
+) -> list[TableTask]:
+    columns = {meaning: index for index, meaning in mapping.items()}
+    if "content_lead" in columns:
+        # The unit column is both the row's text and its lead.
+        columns["content"] = columns["lead"] = columns.pop("content_lead")
+    tasks: list[TableTask] = []
+    group: Period | None = previous.group_period if previous else None
+    last: TableTask | None = previous
+    for row in rows:
+        values = {meaning: _cell(row, index) for meaning, index in columns.items()}
+        number = values.get("number", ("", 0, 0))[0].strip()
+        content, c_start, c_end = values.get("content", ("", row.start, row.end))
+        others = [values[m][0] for m in ("lead", "coordinating", "time") if m in values and values[m][0]]
+        if not content and not others and not number:
+            continue
+        heading = time_heading(content) if content else None
+        if (number and _GROUP_NUMBER_RE.match(number) and not others) or (heading and not others and not number):
+            group = heading[0] if heading else period_of(content, plan_year) or None
+            if group is not None and not (group.quarters or group.months):
+                group = None
+            last = None
+            continue
+        same_content = not content or _same_text(content, last.text) if last is not None else False
+        if not number and last is not None and not same_content:
+            # A row wrapped over several lines: its cells continue the task above.
+            last.text_parts.append(content)
+            last.end = max(last.end, c_end) if content else last.end
+            _add_cells(last, values)
+            continue
+        if last is not None and number in ("", last.number) and same_content:
+            # A merged cell repeated on the next row: the same task, more units and times.
+            extra = TableTask([content], c_start, c_end, number)
+            _add_cells(extra, values)
+            lead, coordinating = extra.units()
+            last.extra_lead.extend(lead)
+            last.extra_coordinating.extend(coordinating)
+            last.extra_periods.append(period_of(" ".join(extra.time_parts), plan_year, scheduled=True))
+            continue
+        if not content:
+            continue
+        task = TableTask([content], c_start, c_end, number, group_period=group)
+        _add_cells(task, values)
+        tasks.append(task)
+        last = task
+    return tasks
+
+
+def _add_cells(task: TableTask, values: dict[str, tuple[str, int, int]]) -> None:
+    for meaning, parts in (
+        ("lead", task.lead_parts),
+        ("coordinating", task.coordinating_parts),
+        ("time", task.time_parts),
+    ):
+        if meaning in values and values[meaning][0]:
+            parts.append(values[meaning][0])
+
+
+__all__ = ["TableTask", "classify_header", "find_table_tasks", "header_map"]

@@ -1,0 +1,410 @@
+"""Unit names: where a list of responsible units starts and ends in a sentence, how it splits into
+units, and the canonical form and kind of each unit.
+
+Decisions rest on the structure of unit names, not on a list of full names: a unit starts with a head
+noun ("Sở", "Văn phòng", "Hội đồng", "UBND", "các đơn vị", ...; `data/unit_heads.csv`), a list goes on
+through ",", ";" and "và" and ends at a predicate ("chủ trì", "phối hợp", "xây dựng", ...;
+`data/unit_predicates.csv`). A separator splits two units only when a head noun follows it, so "Sở Lao
+động - Thương binh và Xã hội" and "Sở Văn hóa, Thể thao và Du lịch" stay whole while "Các phòng chuyên môn
+và các đơn vị trực thuộc" gives two units.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extractor.base.normalize import fold
+from extractor.base.resources import read_csv
+
+_QUANTIFIERS = ("các ", "những ", "mỗi ", "từng ", "toàn thể ")
+_PLACE_WORDS = ("tỉnh", "huyện", "xã", "thành phố", "trung ương", "cấp")
+_WORD_RE = re.compile(r"\w+")
+# Characters that end a unit list outright.
+_HARD_STOPS = '.:!?"“”…\n\t'
+MAX_LIST_WORDS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    text: str
+    kind: str
+    ambiguous: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSpan:
+    """One unit inside a text: offsets relative to the parsed string."""
+
+    start: int
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _heads() -> tuple[Head, ...]:
+    rows = read_csv("unit_heads.csv")
+    heads = [Head(r["head"].lower(), r["kind"], r["ambiguous"] == "y") for r in rows]
+    return tuple(sorted(heads, key=lambda h: len(h.text), reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _nonheads() -> tuple[str, ...]:
+    return tuple(sorted((r["phrase"].lower() for r in read_csv("unit_nonheads.csv")), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _modifiers() -> frozenset[str]:
+    """Verbs that modify a unit noun ("các cơ quan liên quan"), never its predicate."""
+    return frozenset(r["phrase"].lower() for r in read_csv("unit_modifiers.csv"))
+
+
+@lru_cache(maxsize=1)
+def _predicates() -> dict[str, str]:
+    return {r["phrase"].lower(): r["role"] for r in read_csv("unit_predicates.csv")}
+
+
+@lru_cache(maxsize=1)
+def _predicate_re() -> re.Pattern[str]:
+    phrases = sorted(_predicates(), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)", re.IGNORECASE)
+
+
+def predicate_role(phrase: str) -> str | None:
+    return _predicates().get(phrase.lower())
+
+
+@lru_cache(maxsize=1)
+def _head_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, Head]]:
+    def alternation(phrases: list[str]) -> re.Pattern[str]:
+        ordered = sorted(phrases, key=len, reverse=True)
+        return re.compile("(?:" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)", re.IGNORECASE)
+
+    heads = {h.text: h for h in _heads()}
+    return alternation(list(_nonheads())), alternation(list(heads)), heads
+
+
+def head_at(text: str, pos: int) -> Head | None:
+    """The head noun that starts at `pos`, else None (compounds such as "ban hành" are not heads)."""
+    if pos >= len(text) or not text[pos].isalpha():
+        return None
+    nonheads, heads, by_text = _head_patterns()
+    m = heads.match(text, pos)
+    if m is None:
+        return None
+    blocker = nonheads.match(text, pos)
+    if blocker is not None and blocker.end() >= m.end():
+        # "đài phát" blocks "đài" but not the longer head "đài phát thanh".
+        return None
+    return by_text.get(m.group().lower())
+
+
+_QUANTIFIER_RE = re.compile("|".join(re.escape(q) for q in _QUANTIFIERS), re.IGNORECASE)
+
+
+def _skip_quantifier(text: str, pos: int) -> tuple[int, bool]:
+    m = _QUANTIFIER_RE.match(text, pos)
+    return (m.end(), True) if m else (pos, False)
+
+
+def _next_word(text: str, pos: int) -> re.Match[str] | None:
+    return _WORD_RE.search(text, pos)
+
+
+def starts_unit(text: str, pos: int, in_list: bool = False) -> Head | None:
+    """The head of a unit that starts at `pos`. Heads that double as verbs or common nouns ("Tổ chức",
+    "Ban", "Phòng", "Báo") count at the start of a list only when the context marks them as a unit:
+    a quantifier before them, or a capitalised name, a comma or a place word after them."""
+    inner, quantified = _skip_quantifier(text, pos)
+    head = head_at(text, inner)
+    if head is None:
+        return None
+    if not head.ambiguous or quantified or in_list:
+        return head
+    lower = text[: inner + len(head.text) + 40].lower()
+    after = inner + len(head.text)
+    rest = text[after:]
+    if rest.startswith(","):
+        return head
+    word = _next_word(text, after)
+    if word is None or text[after : word.start()].strip(" -–"):
+        return None
+    if _head_patterns()[0].match(text, word.start()):
+        # "Tổ chức Hội nghị ...": the head is a verb before a word that is never a unit ("hội nghị").
+        return None
+    following = word.group()
+    if following[0].isupper() or following.isdigit() or following.lower() == "được":
+        # A name, a number, or a passive / relative "được" ("Đơn vị được giao ...") marks a noun.
+        return head
+    if following.lower() == "và":
+        nxt = _next_word(text, word.end())
+        return head if nxt is not None and nxt.group()[0].isupper() else None
+    if any(lower.startswith(place, word.start()) for place in _PLACE_WORDS):
+        return head
+    if following.lower() == "các":
+        nxt = _next_word(text, word.end())
+        if head.kind in ("person", "peoples_committee") or (nxt is not None and nxt.group().lower() == "cấp"):
+            # "Thủ trưởng các đơn vị", "chính quyền các cấp", "Công đoàn các cấp".
+            return head
+    return None
+
+
+def clear_unit_start(text: str, pos: int) -> bool:
+    """A unit starts at `pos` whose head cannot be read as a verb or common noun: an unambiguous head
+    ("Sở", "Thủ trưởng"), a quantified one ("Các đơn vị") or one before a capitalised name ("Ban Tổ
+    chức")."""
+    inner, quantified = _skip_quantifier(text, pos)
+    head = head_at(text, inner)
+    if head is None:
+        return False
+    if not head.ambiguous or quantified:
+        return True
+    word = _next_word(text, inner + len(head.text))
+    return word is not None and not text[inner + len(head.text) : word.start()].strip() and word.group()[0].isupper()
+
+
+@lru_cache(maxsize=4096)
+def _is_role(text: str) -> bool:
+    """Appositions that name a role, not another unit ("Cơ quan Thường trực Hội đồng ...")."""
+    key = fold(text)
+    return key.startswith(
+        (
+            "cơ quan thường trực",
+            "thường trực hội đồng",
+            "cơ quan chủ trì",
+            "cơ quan đầu mối",
+            "đơn vị thường trực",
+            "đơn vị chủ trì",
+            "đơn vị đầu mối",
+        )
+    )
+
+
+def parse_unit_list(text: str, pos: int = 0, unit_slot: bool = False) -> tuple[list[UnitSpan], int] | None:
+    """Parse the list of units that starts at `pos`; returns the units and where the list ends.
+
+    The list ends before a predicate, a hard stop ('.', ':', quotes) or a separator that no unit
+    follows. None when no unit starts at `pos`. `unit_slot`: the context already marks `pos` as a unit
+    position (after "phối hợp với"), so heads that double as common nouns count there too.
+    """
+    while pos < len(text) and text[pos] == " ":
+        pos += 1
+    if starts_unit(text, pos, in_list=unit_slot) is None:
+        return None
+    predicate = _predicate_re()
+    units: list[UnitSpan] = []
+    unit_start = pos
+    protected = _head_end(text, pos)
+    i = pos
+    words = 0
+    end = len(text)
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _HARD_STOPS or text.startswith("...", i):
+            end = i
+            break
+        if ch in ",;" or text.startswith(" và ", i) or text.startswith(" - ", i) or text.startswith(" – ", i):
+            sep_end = i + (1 if ch in ",;" else (4 if text.startswith(" và ", i) else 3))
+            nxt = sep_end
+            while nxt < n and text[nxt] == " ":
+                nxt += 1
+            if nxt >= n:
+                end = i
+                break
+            head = starts_unit(text, nxt, in_list=True)
+            match = predicate.match(text, nxt) if text[nxt].islower() else None
+            if head is not None and ch == " " and _bare_ambiguous_head(text[unit_start:i]):
+                # "Báo và Đài Phát thanh, Truyền hình tỉnh": a bare "Báo" names no unit by itself, so
+                # "và" joins the words of one name here.
+                head = None
+            if head is not None and not (match and head_at(text, nxt) is None):
+                units.append(_span(text, unit_start, i))
+                unit_start = nxt
+                protected = _head_end(text, nxt)
+                i = nxt
+                continue
+            if match or ch == ";":
+                end = i
+                break
+            i = sep_end
+            continue
+        if ch == "(":
+            close = text.find(")", i)
+            if close == -1:
+                end = i
+                break
+            inner = text[i + 1 : close].strip()
+            if starts_unit(inner, 0, in_list=True) is not None and not _is_role(inner):
+                units.append(_span(text, unit_start, i))
+                units.append(_span(text, i + 1, close))
+                unit_start = close + 1
+            else:
+                units.append(_span(text, unit_start, i))
+                unit_start = close + 1
+            i = close + 1
+            continue
+        if ch.isalnum() and (i == 0 or not text[i - 1].isalnum()):
+            # A capitalised word inside a name is part of it ("Sở Xây dựng", "Ban Tổ chức").
+            if i >= protected and ch.islower():
+                match = predicate.match(text, i)
+                if match is not None and i != unit_start:
+                    end = i
+                    break
+            words += 1
+            if words > MAX_LIST_WORDS:
+                return None
+        i += 1
+    units.append(_span(text, unit_start, end))
+    # A role after a unit is its apposition ("Văn phòng Sở - Cơ quan Thường trực ..."), not a unit.
+    units = [u for index, u in enumerate(units) if u.text and not (index and _is_role(u.text))]
+    if not units:
+        return None
+    return units, end
+
+
+_POS_LIST_WORDS = (",", ";", "và", "-", "–", "hoặc")
+_LOWER_TAIL_WORDS = 3
+
+
+def has_open_tail(unit: str) -> bool:
+    """A unit whose name runs on in lower-case words ("Công an tỉnh nâng cao hiệu quả ...") may have
+    swallowed a predicate the word lists do not know: the place to ask the POS tagger."""
+    inner, _ = _skip_quantifier(unit, 0)
+    head = head_at(unit, inner)
+    rest = unit[inner + len(head.text) :] if head else unit
+    tail = [w for w in _WORD_RE.findall(rest) if w.islower() and w not in _PLACE_WORDS and w not in ("các", "cấp")]
+    return len(tail) >= _LOWER_TAIL_WORDS
+
+
+def pos_subject_end(text: str, start: int, end: int) -> int | None:
+    """Where the predicate of the clause `text[start:end]` begins, by underthesea's word segmentation and
+    POS tags: the first lower-case verb after the unit's head that is neither a list member ("..., du
+    lịch") nor part of a name ("... đầu tư, thương mại", a verb before a place word). None when no such
+    verb is found. Only for clauses where the predicate lexicon finds no boundary; the tagger is imported
+    here, on first use, so documents that never need it do not pay for it."""
+    from underthesea import pos_tag
+
+    clause = text[start:end]
+    try:
+        tokens = pos_tag(clause)
+    except Exception:  # noqa: BLE001 - a tagger failure leaves the boundary unknown, as without it
+        return None
+    head_end = _head_end(clause, 0)
+    placed: list[tuple[int, str, str]] = []
+    offset = 0
+    for word, tag in tokens:
+        at = clause.find(word, offset)
+        if at == -1:
+            return None
+        placed.append((at, word, tag))
+        offset = at + len(word)
+    for index, (at, word, tag) in enumerate(placed):
+        if at < head_end or not tag.startswith("V") or not word[:1].islower() or index == 0:
+            continue
+        if word.lower() in _modifiers():
+            continue
+        previous = placed[index - 1][1].lower()
+        following = placed[index + 1] if index + 1 < len(placed) else None
+        if previous in _POS_LIST_WORDS or following is None:
+            continue
+        if following[1].lower() in _POS_LIST_WORDS or following[2] == "CH" or following[1].lower() in _PLACE_WORDS:
+            continue
+        return start + at
+    return None
+
+
+def _bare_ambiguous_head(piece: str) -> bool:
+    """`piece` is only a head that doubles as a common word ("Báo", "Đài"), with no name after it."""
+    piece = piece.strip(" ,;-–")
+    head = head_at(piece, 0)
+    return head is not None and head.ambiguous and len(head.text) == len(piece) and piece[:1].isupper()
+
+
+def _head_end(text: str, pos: int) -> int:
+    """End of the quantifier and head noun that open a unit (no predicate can start inside them)."""
+    inner, _ = _skip_quantifier(text, pos)
+    head = head_at(text, inner)
+    return inner + len(head.text) if head else pos + 1
+
+
+def _span(text: str, start: int, end: int) -> UnitSpan:
+    raw = text[start:end]
+    stripped = raw.strip(" ,;-–")
+    offset = raw.find(stripped) if stripped else 0
+    return UnitSpan(start + offset, start + offset + len(stripped), stripped)
+
+
+def split_units(text: str) -> list[str]:
+    """Split a written list of units into units ("Các phòng chuyên môn và các đơn vị trực thuộc" -> two).
+
+    Used for table cells: text that starts with no unit head (a note such as "Theo phân công tại ...")
+    gives no unit.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return []
+    pieces: list[str] = []
+    for part in re.split(r"\s*;\s*", text):
+        if not part:
+            continue
+        parsed = parse_unit_list(part, unit_slot=True)
+        if parsed is None:
+            # Not a unit ("Theo phân công tại Quyết định ..."): a cell may hold a note instead.
+            continue
+        units, end = parsed
+        pieces.extend(u.text for u in units)
+        rest = part[end:].strip(" ,.")
+        if rest and pieces:
+            # Words the list parser stopped at still belong to the cell's last unit.
+            pieces[-1] = f"{pieces[-1]} {rest}" if part[end - 1 : end] != "," else pieces[-1]
+    return [p for p in pieces if p]
+
+
+def unit_kind(name: str) -> str:
+    """Kind of a unit by its head noun (person heads such as "Lãnh đạo" defer to the unit they lead)."""
+    lower = " ".join(name.lower().split())
+    pos, quantified = _skip_quantifier(lower, 0)
+    for _ in range(3):
+        head = head_at(lower, pos)
+        if head is None:
+            return "other"
+        if head.kind == "person":
+            pos = pos + len(head.text)
+            while pos < len(lower) and lower[pos] == " ":
+                pos += 1
+            pos, quantified = _skip_quantifier(lower, pos)
+            continue
+        if head.kind == "generic" or (quantified and head.kind in ("locality", "department", "office")):
+            return "generic"
+        return head.kind
+    return "other"
+
+
+_PROVINCE_GAP_RE = re.compile(r"(?<!\w)tỉnh$")
+
+
+def canonical_unit(name: str, province: str | None = None) -> str:
+    """The unit's canonical name: abbreviations expanded, case, dashes and tone placement folded, the
+    plan's own province filled in where the name ends in a bare "tỉnh"."""
+    key = fold(name)
+    key = key.strip(" ,;.")
+    if province and _PROVINCE_GAP_RE.search(key):
+        key = f"{key} {fold(province)}"
+    return key[:1].upper() + key[1:] if key else key
+
+
+__all__ = [
+    "UnitSpan",
+    "canonical_unit",
+    "clear_unit_start",
+    "has_open_tail",
+    "head_at",
+    "parse_unit_list",
+    "pos_subject_end",
+    "predicate_role",
+    "split_units",
+    "starts_unit",
+    "unit_kind",
+]
