@@ -5,13 +5,23 @@ recursively) against `GOLD_DIR/<stem>.gold.json`, `<stem>` being the file name w
 Scores are micro-averaged (TP/FP/FN summed over documents) per source folder (each file's own folder,
 as reached from the INPUT: `corpus`, `corpus/scan`), per input format and overall. The rules are
 GUIDELINES.md "How the output is scored"; the scoring itself is `extractor.commands.scoring`.
+
+A corpus with a `MANIFEST.tsv` (columns `file`, `genre`, `split`, ...; found in the file's folder or
+one above it, or given with `--manifest`) is scored per split as well. The `check` split is sealed:
+its documents count in `overall` and `split:check` only, never in the source, format or genre groups,
+and their per-document scores and errors are never printed (`--detail`, `--json`), so nobody tunes on
+them. `--split tune` scores the tune split alone; `--log-check FILE --issue N` appends the check
+figures to the check log (`corpus/wild/CHECK_LOG.tsv`), one line per resolved issue.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime
 import json
 import os
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +41,45 @@ class DocumentResult:
     format: str
     error: str | None
     scores: dict[str, scoring.FamilyScore]
+    split: str | None = None
+    genre: str | None = None
+
+    @property
+    def sealed(self) -> bool:
+        """A document of the check split: scored in aggregate only."""
+        return self.split == CHECK
+
+
+CHECK = "check"
+MANIFEST_NAME = "MANIFEST.tsv"
+Manifest = dict[str, dict[str, str]]
+"""Manifest rows by file name."""
+
+
+def read_manifest(path: Path) -> Manifest:
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle, delimiter="\t"))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise VnplanError(f"cannot read manifest {printable(path)}: {exc}") from None
+    if rows and not {"file", "split"} <= set(rows[0]):
+        raise VnplanError(f"manifest {printable(path)} has no 'file' and 'split' columns")
+    return {row["file"]: row for row in rows}
+
+
+def manifest_row(path: Path, given: Manifest | None, cache: dict[Path, Manifest]) -> dict[str, str] | None:
+    """The manifest row of an input: from `--manifest`, else the MANIFEST.tsv of its folder or the one above."""
+    if given is not None:
+        return given.get(path.name)
+    for folder in (path.parent, path.parent.parent):
+        candidate = folder / MANIFEST_NAME
+        if candidate.is_file():
+            if candidate not in cache:
+                cache[candidate] = read_manifest(candidate)
+            row = cache[candidate].get(str(path.relative_to(folder))) or cache[candidate].get(path.name)
+            if row is not None:
+                return row
+    return None
 
 
 # --- inputs and gold ----------------------------------------------------------------------------
@@ -128,12 +177,18 @@ def _group_dict(results: list[DocumentResult]) -> dict[str, Any]:
 
 
 def build_report(results: list[DocumentResult], skipped: list[str], errors: list[dict[str, str]]) -> dict[str, Any]:
-    """The JSON report: groups (overall, source:*, format:*) and per-document counts and details."""
+    """The JSON report: groups (overall, split:*, source:*, format:*, genre:* on tune) and per-document
+    counts and details; documents of the check split appear in `overall` and `split:check` only."""
     groups: dict[str, Any] = {"overall": _group_dict(results)}
-    for source in dict.fromkeys(r.source for r in results):
-        groups[f"source:{source}"] = _group_dict([r for r in results if r.source == source])
-    for fmt in sorted({r.format for r in results}):
-        groups[f"format:{fmt}"] = _group_dict([r for r in results if r.format == fmt])
+    for split in sorted({r.split for r in results if r.split}):
+        groups[f"split:{split}"] = _group_dict([r for r in results if r.split == split])
+    open_results = [r for r in results if not r.sealed]
+    for source in dict.fromkeys(r.source for r in open_results):
+        groups[f"source:{source}"] = _group_dict([r for r in open_results if r.source == source])
+    for fmt in sorted({r.format for r in open_results}):
+        groups[f"format:{fmt}"] = _group_dict([r for r in open_results if r.format == fmt])
+    for genre in sorted({r.genre for r in open_results if r.genre and r.split}):
+        groups[f"genre:{genre}"] = _group_dict([r for r in open_results if r.genre == genre and r.split])
     documents = [
         {
             "path": r.path,
@@ -143,13 +198,16 @@ def build_report(results: list[DocumentResult], skipped: list[str], errors: list
             "error": r.error,
             "scores": {family: r.scores[family].counts() for family in scoring.FAMILIES},
             "detail": {family: r.scores[family].detail() for family in scoring.FAMILIES},
+            "split": r.split,
+            "genre": r.genre,
         }
-        for r in results
+        for r in open_results
     ]
     return {
         "matching": scoring.MATCHING,
         "groups": groups,
         "documents": documents,
+        "sealed_documents": sum(1 for r in results if r.sealed),
         "skipped": skipped,
         "errors": errors,
     }
@@ -268,8 +326,11 @@ def _short(value: Any, width: int = 100) -> str:
 
 
 def render_detail(report: dict[str, Any]) -> list[str]:
-    """Per document: '-' missed gold items, '+' extra output items, '~' wrong values on matched ones."""
+    """Per document: '-' missed gold items, '+' extra output items, '~' wrong values on matched ones.
+    Documents of the check split are not listed (the report holds none of them)."""
     lines: list[str] = []
+    if report.get("sealed_documents"):
+        lines.append(f"({report['sealed_documents']} documents of the check split: aggregate figures only)")
     for doc in report["documents"]:
         lines.append(f"== {printable(doc['path'])}  (gold {printable(doc['gold'])}, {doc['format']})")
         if doc["error"]:
@@ -301,25 +362,50 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if not folder.is_dir():
             print(f"vnplan: error: {printable(folder)}: gold folder not found", file=sys.stderr)
             return 2
+    if args.log_check and not args.issue:
+        print("vnplan: error: --log-check needs --issue N (the issue whose resolution is logged)", file=sys.stderr)
+        return 2
+    try:
+        given = read_manifest(Path(args.manifest)) if args.manifest else None
+    except VnplanError as exc:
+        print(f"vnplan: error: {exc.cause}", file=sys.stderr)
+        return 2
+    manifests: dict[Path, Manifest] = {}
     files, missing = collect_inputs(args.inputs)
     errors = [{"path": name, "error": "no such file or folder"} for name in missing]
     skipped: list[str] = []
     results: list[DocumentResult] = []
     show_progress = sys.stderr.isatty()  # extraction with OCR can take minutes; say what runs
     for number, (path, source) in enumerate(files, 1):
+        if path.name == MANIFEST_NAME:
+            continue
         gold_path = gold_path_for(path, gold_dirs)
         if gold_path is None:
             skipped.append(str(path))
             continue
+        try:
+            row = manifest_row(path, given, manifests)
+        except VnplanError as exc:
+            errors.append({"path": str(path), "error": exc.cause})
+            continue
+        split = (row or {}).get("split") or None
+        if args.split != "all" and split != args.split:
+            continue
         if show_progress:
-            print(f"\r\033[K[{number}/{len(files)}] {printable(path)}", end="", file=sys.stderr, flush=True)
+            shown = "a document of the check split" if split == CHECK else printable(path)
+            print(f"\r\033[K[{number}/{len(files)}] {shown}", end="", file=sys.stderr, flush=True)
         try:
             result = evaluate_file(path, gold_path, source)
         except VnplanError as exc:  # an unreadable gold file: the input cannot be scored
             errors.append({"path": str(path), "error": exc.cause})
             continue
-        if result.error:
-            errors.append({"path": result.path, "error": result.error})
+        result.split, result.genre = split, (row or {}).get("genre") or None
+        if result.error:  # a sealed document's failure is counted, its cause not shown
+            errors.append(
+                {"path": "a document of the check split", "error": "extraction failed"}
+                if result.sealed
+                else {"path": result.path, "error": result.error}
+            )
         results.append(result)
 
     if show_progress:
@@ -338,7 +424,57 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not results:
         print("vnplan eval: error: no input had a gold file", file=sys.stderr)
         return 1
+    if args.log_check:
+        if f"split:{CHECK}" not in report["groups"]:
+            print("vnplan: error: --log-check: no document of the check split was scored", file=sys.stderr)
+            return 2
+        append_check_log(Path(args.log_check), args.issue, report["groups"])
     return 1 if errors else 0
+
+
+CHECK_LOG_FIELDS = ("date", "commit", "issue", "split", "documents", "figures")
+# The figures a check-log line records: family -> the keys of its counts.
+LOGGED = {
+    "tasks": ("f1", "precision", "recall"),
+    "sections": ("f1",),
+    "citations": ("f1",),
+    "recipients": ("f1",),
+}
+
+
+def _logged_figures(group: dict[str, Any]) -> dict[str, float | None]:
+    figures: dict[str, float | None] = {}
+    for family, keys in LOGGED.items():
+        figures |= {f"{family}.{key}": group[family][key] for key in keys}
+    figures |= {f"tasks.{name}": group["tasks"]["units"][name]["f1"] for name in scoring.TASK_UNIT_FIELDS}
+    figures |= {f"tasks.{name}": group["tasks"]["fields"][name]["accuracy"] for name in scoring.TASK_TIME_FIELDS}
+    figures |= {f"metadata.{name}": group["metadata"]["fields"][name]["accuracy"] for name in scoring.METADATA_FIELDS}
+    figures["metadata.all"] = group["metadata"]["all"]["accuracy"]
+    return {name: None if value is None else round(value, 4) for name, value in figures.items()}
+
+
+def _commit() -> str:
+    try:
+        done = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip() or "unknown"
+
+
+def append_check_log(path: Path, issue: str, groups: dict[str, Any]) -> None:
+    """One line per split (tune and check side by side), figures as JSON: the check split is scored once
+    per resolved issue, and this log is its record."""
+    new = not path.exists()
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        if new:
+            writer.writerow(CHECK_LOG_FIELDS)
+        today = datetime.date.today().isoformat()
+        for split in ("tune", CHECK):
+            group = groups.get(f"split:{split}")
+            if group is not None:
+                figures = json.dumps(_logged_figures(group), ensure_ascii=False, sort_keys=True)
+                writer.writerow((today, _commit(), issue, split, group["documents"], figures))
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -364,6 +500,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     shown.add_argument("--markdown", action="store_true", help="print the summary as Markdown tables")
     parser.add_argument("--detail", action="store_true", help="list per document what was missed, extra or wrong")
+    parser.add_argument(
+        "--manifest",
+        metavar="TSV",
+        help="the corpus manifest (file, genre, split, ...); default: MANIFEST.tsv beside each input or one above",
+    )
+    parser.add_argument(
+        "--split",
+        choices=("all", "tune", CHECK),
+        default="all",
+        help="score only the documents of one split (manifest column 'split'); tune while tuning",
+    )
+    parser.add_argument(
+        "--log-check",
+        metavar="TSV",
+        help="append the tune and check figures to this check log (once per resolved issue); needs --issue",
+    )
+    parser.add_argument("--issue", metavar="N", help="the issue a --log-check line belongs to")
     parser.set_defaults(func=cmd_eval)
 
 

@@ -13,7 +13,7 @@ from extractor.base.blocks import ReadResult
 from extractor.base.errors import LimitExceeded, VnplanError
 from extractor.base.limits import Limits
 from extractor.readers import ocr
-from extractor.readers.pdf import PageContent, blocks_from_pages, lines_from_ocr
+from extractor.readers.layout import PageContent, blocks_from_pages, lines_from_ocr
 
 DEFAULT_DPI = 300
 

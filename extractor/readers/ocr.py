@@ -2,7 +2,7 @@
 
 Tesseract runs as a separate program (argument list, private temp dir, timeout, memory cap) with fully
 automatic page segmentation (`--psm 3`), whose TSV output keeps every word's box: the layout step in
-`pdf.py` rebuilds lines, paragraphs and the side-by-side header from those boxes as it does for text
+`layout.py` rebuilds lines, paragraphs and the side-by-side header from those boxes as it does for text
 PDFs. Pages are recognised two at a time with one thread each, which uses both cores better than one
 Tesseract process with OpenMP threads.
 """
@@ -21,6 +21,7 @@ from pathlib import Path
 from extractor.base.errors import LimitExceeded, VnplanError
 from extractor.base.limits import Limits
 from extractor.base.normalize import clean_text
+from extractor.readers.layout import Segment
 from extractor.vocab.markers import LIST_MARKER_ALONE_RE, NUMBER_MARKER_ALONE_RE
 
 LANGUAGE = "vie"
@@ -37,18 +38,10 @@ LABEL_CHARS = "0123456789IVXLC.)"
 
 
 @dataclass(slots=True)
-class OcrSegment:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-
-
-@dataclass(slots=True)
 class OcrLine:
-    segments: list[OcrSegment] = field(default_factory=list)
+    """One line as Tesseract grouped it, before the layout step gives it a page (`layout.lines_from_ocr`)."""
+
+    segments: list[Segment] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -287,10 +280,10 @@ def _plausible(words: list[_Word]) -> bool:
     return mean_conf >= 45 or alnum >= 0.6 * len(chars)
 
 
-def _segment(words: list[_Word], scale: float, size: float) -> OcrSegment:
+def _segment(words: list[_Word], scale: float, size: float) -> Segment:
     top = min(w.top for w in words)
     bottom = max(w.top + w.height for w in words)
-    return OcrSegment(
+    return Segment(
         text=" ".join(w.text for w in words),
         x0=words[0].left * scale,
         x1=max(w.left + w.width for w in words) * scale,

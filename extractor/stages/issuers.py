@@ -96,7 +96,7 @@ _VOWELS = set("aăâeêioôơuưy")
 
 def _is_code(token: str) -> bool:
     """An abbreviation or code in an upper-case name: it has a digit, or no vowel a syllable needs."""
-    from extractor.stages.frame import letter_key
+    from extractor.vocab.frame_lines import letter_key
 
     key = letter_key(token).lower()
     return token.isupper() and (any(c.isdigit() for c in key) or (len(key) >= 2 and not set(key) & _VOWELS))
@@ -183,7 +183,7 @@ class Vocabulary:
     _MAX_GLUED = 5
 
     def __init__(self, text: str) -> None:
-        from extractor.stages.frame import letter_key
+        from extractor.vocab.frame_lines import letter_key
 
         self._key = letter_key
         self.words = _WORD_RE.findall(text)

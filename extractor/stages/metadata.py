@@ -17,11 +17,6 @@ from extractor.base.blocks import Layout
 from extractor.base.normalize import DASHES, fold
 from extractor.base.resources import read_csv
 from extractor.stages.frame import (
-    DATE_LINE_RE,
-    DATE_NUMERIC_RE,
-    MOTTO_RE,
-    NUMBER_RE,
-    SIGN_PREFIX_RE,
     Frame,
     Line,
     frame_of,
@@ -30,16 +25,23 @@ from extractor.stages.frame import (
     is_person_name,
     is_separator,
     is_upper_line,
-    ocr_digits,
     person_name,
     read_position,
-    recipients_match,
     symbol_only_line,
     title_text,
     type_of_line,
 )
 from extractor.stages.issuers import Vocabulary, normalize_issuer
 from extractor.vocab import provinces
+from extractor.vocab.frame_lines import (
+    DATE_LINE_RE,
+    DATE_NUMERIC_RE,
+    MOTTO_RE,
+    NUMBER_RE,
+    SIGN_PREFIX_RE,
+    ocr_digits,
+    recipients_match,
+)
 from models import Metadata, Section, Signer, Warning
 
 

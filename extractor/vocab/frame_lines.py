@@ -9,8 +9,11 @@ side, in borderless tables in Word and web pages, in two columns in PDF. Readers
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from extractor.base.normalize import fold
+from rapidfuzz.distance import Levenshtein
+
+from extractor.base.normalize import DASHES, fold
 
 MOTTO = re.compile(r"cộng hòa xã hội chủ nghĩa việt nam|độc lập\s*-\s*tự do\s*-\s*hạnh phúc")
 NUMBER_LINE = re.compile(r"^số\s*:")
@@ -49,3 +52,104 @@ def signer_like(lines: list[str]) -> bool:
     """A closing table whose lines are short upper-case titles and names (signature without marks)."""
     upper = [line for line in lines if len(line) <= 60 and line.upper() == line and any(c.isalpha() for c in line)]
     return bool(upper) and len(lines) <= 12
+
+
+# --- the lines of the frame, as `stages.frame` finds them (exact and OCR-damaged forms) -------------------
+# `layout_kind` above reads folded text with its own short patterns (a table's cell lines, always clean
+# digital text); the patterns below read raw lines, OCR noise included. Both describe the same lines.
+
+_D = f"[{DASHES}-]"
+MOTTO_RE = re.compile(
+    r"c[ộo]ng\s+h(?:òa|oà|oa)\s+x[ãa]\s+h[ộo]i\s+ch[ủu]\s+ngh[ĩi]a\s+vi[ệe]t\s+nam"
+    rf"|đ[ộo]c\s+l[ậa]p\s*{_D}\s*t[ựu]\s+do\s*{_D}\s*h[ạa]nh\s+ph[úu]c"
+    r"|đ[ảa]ng\s+c[ộo]ng\s+s[ảa]n\s+vi[ệe]t\s+nam",
+    re.IGNORECASE,
+)
+# Digits as OCR misreads them (O/Ø/o for 0, l/I/| for 1), accepted only where a number is expected and
+# only in a token that holds at least one real digit (`ocr_digits` maps them back).
+_OCR_0 = "OoØøÓóÒòÔôQD"
+_OCR_1 = "lI|"
+_OCR_DIGIT = f"[0-9{_OCR_0}{_OCR_1}]"
+_OCR_NUMBER = rf"(?={_OCR_DIGIT}*\d){_OCR_DIGIT}+"
+_OCR_DIGIT_MAP = str.maketrans({**{c: "0" for c in _OCR_0}, **{c: "1" for c in _OCR_1}})
+
+
+def ocr_digits(token: str) -> str:
+    """'5Ø' -> '50', 'Ó2' -> '02', 'l1' -> '11': a number as OCR wrote it, read back as digits."""
+    return token.translate(_OCR_DIGIT_MAP)
+
+
+# "Số: 41/KH-HĐTĐKT", "Số: /KH-SLĐTBXH", "Số 60-NQ/TW" (Party form), "Số: 04/2018/QĐ-UBND"; OCR variants
+# of the word "Số" ("Sô:", "Sồ") and of the digits ("Số: 5Ø /KH-...").
+_PIECE = r"[^\W\d_][\w&.]*"
+_SO = "S[ốôoóòỏõọồổỗộơớờởỡợ]"
+NUMBER_RE = re.compile(
+    rf"(?<!\w){_SO}\s*[:.;]?\s*"
+    rf"(?:(?P<num>{_OCR_NUMBER}[a-z]?)?\s*/\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?"
+    rf"(?P<sym>{_PIECE}(?:\s*{_D}\s*[\w&.]+)+)"
+    rf"|(?P<pnum>{_OCR_NUMBER})\s*{_D}\s*(?P<psym>{_PIECE}\s*/\s*[\w&.]+(?:{_D}[\w&.]+)*))"
+)
+# A number line whose "Số:" and number OCR lost, leaving "/KH-TCTLNTW-C04": the symbol must open with a
+# known type code (checked by `symbol_only_line`).
+SYMBOL_ONLY_RE = re.compile(
+    rf"^\W{{0,3}}(?P<num>{_OCR_NUMBER})?\s*/\s*(?P<sym>(?P<code>[^\W\d_]+)\s*{_D}\s*[\w&.]+(?:\s*{_D}\s*[\w&.]+)*)\W*$"
+)
+# Day and month may be OCR-misread digits, glued to the words ("ngày44tháng"); "năm" may be lost before
+# the year. The words themselves are matched with or without their tone marks.
+NGAY = "ng[àaáảãạ]y"
+_THANG = "th[áaàảãạ]ng"
+_NAM = "n[ăaâắằẳẵặấầẩẫậ]m"
+_DAYNUM = rf"(?={_OCR_DIGIT}?\d){_OCR_DIGIT}{{1,2}}(?!\d)"
+DATE_LINE_RE = re.compile(
+    rf"(?:(?P<place>[^\W\d_][^,\d:;]{{1,50}}?)\s*,\s*)?{NGAY}\s*(?P<d>{_DAYNUM})?\s*(?:[/.-]\s*)?"
+    rf"{_THANG}\s*(?P<m>{_DAYNUM})?\s*(?:[/.-]\s*)?(?:{_NAM}\s*)?(?P<y>(?:19|20)\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+DATE_NUMERIC_RE = re.compile(
+    rf"(?:(?P<place>[^\W\d_][^,\d:;]{{1,50}}?)\s*,\s*)?{NGAY}\s*(?P<d>\d{{1,2}})\s*[/.-]\s*(?P<m>\d{{1,2}})\s*[/.-]\s*"
+    r"(?P<y>(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+SEPARATOR_RE = re.compile(r"^[\s\-_=*.~–—…•+]+$")
+RECIPIENTS_RE = re.compile(r"^\W*n[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
+# "Nơi n ân:", "Noi nhan:" as OCR gives it: the words on `letter_key`, one letter off, then the colon.
+_OCR_RECIPIENTS_RE = re.compile(r"^\W*(?P<words>n\S{0,2}i\s*n?\s*\S{0,2}\s*\S{1,3}n)\s*:", re.IGNORECASE)
+
+
+def recipients_match(text: str) -> re.Match[str] | None:
+    """The 'Nơi nhận:' that opens the recipients list, exact or OCR-damaged."""
+    match = RECIPIENTS_RE.match(text)
+    if match:
+        return match
+    match = _OCR_RECIPIENTS_RE.match(text)
+    if match and Levenshtein.distance(letter_key(match.group("words")), "NOINHAN", score_cutoff=1) <= 1:
+        return match
+    return None
+# Signing prefixes (Nghị định 30/2020, Phụ lục I; Party T/M, K/T, T/L): KT. TM. Q. TL. TUQ. T/M ...
+SIGN_PREFIX_RE = re.compile(r"^\s*(?:(?:KT|TM|TL|TUQ|Q)\s*[./:]|[TK]\s*/\s*[MTL]\b\.?)\s*\S", re.IGNORECASE)
+APPENDIX_RE = re.compile(
+    r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục)(?:\s+[IVXLC\d]+\b.*)?\s*$|^\s*\(\s*(?:Ban\s+hành\s+)?kèm\s+theo", re.IGNORECASE
+)
+
+
+def _base_letter(ch: str) -> str:
+    decomposed = unicodedata.normalize("NFD", ch)
+    return decomposed[0] if decomposed and not unicodedata.combining(decomposed[0]) else ""
+
+
+# Upper-case Latin letters with their marks dropped (Đ -> D), combining marks removed: one translate
+# instead of a decomposition per word.
+_LETTER_TABLE = str.maketrans(
+    {
+        **{chr(cp): _base_letter(chr(cp)) for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))},
+        **{chr(cp): None for cp in range(0x300, 0x370)},
+        "Đ": "D",
+    }
+)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def letter_key(text: str) -> str:
+    """Comparison key that survives OCR's tone-mark errors: upper case, marks dropped, Đ -> D, letters and
+    digits only ('KÉẺ HOẠCH' -> 'KEEHOACH')."""
+    return _NOT_ALNUM.sub("", text.upper().translate(_LETTER_TABLE))
