@@ -10,7 +10,9 @@ import pytest
 
 from extractor.base.errors import LimitExceeded, VnplanError
 from extractor.base.limits import Limits
-from extractor.readers import pdf, read
+from extractor.readers import read
+from extractor.readers.layout import join_wrapped
+from extractor.vocab.markers import LIST_MARKER_RE
 from tests.conftest import REAL, need, need_program
 
 TEXT_PDF = "lamdong-to-trinh-kh-cchc-2026.pdf"
@@ -124,9 +126,9 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
 
 def test_list_marker_pattern() -> None:
     for text in ("1. Mục tiêu", "a) Nhiệm vụ", "- Như trên;", "+ Tổ chức", "* Ghi chú", "I. MỤC ĐÍCH", "2.1. Nội dung"):
-        assert pdf.LIST_MARKER_RE.match(text), text
+        assert LIST_MARKER_RE.match(text), text
     for text in ("2030, Quyết định", "ngày 15/7/2021", "Lâm Đồng"):
-        assert not pdf.LIST_MARKER_RE.match(text), text
+        assert not LIST_MARKER_RE.match(text), text
 
 
 # Layout rules, on a small plan written here and printed by LibreOffice (justified 13 pt body text, a
@@ -203,8 +205,8 @@ def test_signature_block_with_title_beside_the_middle_of_the_recipients(small_pl
 
 
 def test_join_wrapped() -> None:
-    assert pdf.join_wrapped("giai đoạn 2016-", "2020") == "giai đoạn 2016-2020"
-    assert pdf.join_wrapped("Lao động-", "Thương binh") == "Lao động-Thương binh"
-    assert pdf.join_wrapped("kinh tế -", "xã hội") == "kinh tế - xã hội"  # a spaced dash keeps its space
-    assert pdf.join_wrapped("tỉnh Bà Rịa", "- Vũng Tàu") == "tỉnh Bà Rịa - Vũng Tàu"
-    assert pdf.join_wrapped("-", "Như trên") == "- Như trên"
+    assert join_wrapped("giai đoạn 2016-", "2020") == "giai đoạn 2016-2020"
+    assert join_wrapped("Lao động-", "Thương binh") == "Lao động-Thương binh"
+    assert join_wrapped("kinh tế -", "xã hội") == "kinh tế - xã hội"  # a spaced dash keeps its space
+    assert join_wrapped("tỉnh Bà Rịa", "- Vũng Tàu") == "tỉnh Bà Rịa - Vũng Tàu"
+    assert join_wrapped("-", "Như trên") == "- Như trên"

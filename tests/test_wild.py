@@ -96,7 +96,7 @@ def test_siblings_share_a_split() -> None:
 def test_manifest_meets_the_issue_counts() -> None:
     rows = manifest_rows()
     notes = " ".join(row["note"] for row in rows)
-    stems = Counter(Path(row["file"]).stem for row in rows)
+    stems = Counter(Path(row["file"]).stem for row in rows if "derived:soffice from " not in row["note"])
     years = [int(row["year"]) for row in rows]
     assert len(rows) >= 30
     assert len({row["genre"] for row in rows}) >= 8
@@ -136,6 +136,8 @@ def test_check_gold_is_pinned() -> None:
 def test_documents_match_the_manifest() -> None:
     folder = need_documents()
     for row in manifest_rows():
+        if "derived:soffice from " in row["note"]:
+            continue  # our own LibreOffice conversion: made again by scripts/wild_corpus.py, bytes vary
         assert hashlib.sha256((folder / row["file"]).read_bytes()).hexdigest() == row["sha256"], row["file"]
 
 

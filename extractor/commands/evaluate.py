@@ -537,6 +537,6 @@ def flat_metrics(report: dict[str, Any], prefix: str = "") -> dict[str, float]:
                 walk(value, f"{path}.{key}" if path else key)
 
     for group, figures in report["groups"].items():
-        for family in ("sections", "citations", "tasks", "metadata", "recipients"):
+        for family in scoring.FAMILIES:
             walk(figures.get(family, {}), f"{prefix}{group}/{family}")
     return out
