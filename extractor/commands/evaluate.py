@@ -4,7 +4,7 @@
 recursively) against `GOLD_DIR/<stem>.gold.json`, `<stem>` being the file name without its extension.
 Scores are micro-averaged (TP/FP/FN summed over documents) per source folder (each file's own folder,
 as reached from the INPUT: `corpus`, `corpus/scan`), per input format and overall. The rules are
-GUIDELINES.md "How the output is scored"; the scoring itself is `extractor.commands.scoring`.
+docs/GUIDELINES.md "How the output is scored"; the scoring itself is `extractor.commands.scoring`.
 
 A corpus with a `MANIFEST.tsv` (columns `file`, `genre`, `split`, ...; found in the file's folder or
 one above it, or given with `--manifest`) is scored per split as well. The `check` split is sealed:
@@ -482,7 +482,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "eval",
         help="score extraction against gold annotations",
         description=(
-            "Extract each INPUT and score it against GOLD_DIR/<stem>.gold.json (GUIDELINES.md, "
+            "Extract each INPUT and score it against GOLD_DIR/<stem>.gold.json (docs/GUIDELINES.md, "
             "'How the output is scored'). Exit status 1 when an input failed or none had a gold file."
         ),
     )
