@@ -464,17 +464,16 @@ def _commit() -> str:
 def append_check_log(path: Path, issue: str, groups: dict[str, Any]) -> None:
     """One line per split (tune and check side by side), figures as JSON: the check split is scored once
     per resolved issue, and this log is its record."""
-    new = not path.exists()
-    with path.open("a", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-        if new:
-            writer.writerow(CHECK_LOG_FIELDS)
-        today = datetime.date.today().isoformat()
-        for split in ("tune", CHECK):
-            group = groups.get(f"split:{split}")
-            if group is not None:
-                figures = json.dumps(_logged_figures(group), ensure_ascii=False, sort_keys=True)
-                writer.writerow((today, _commit(), issue, split, group["documents"], figures))
+    lines = [] if path.exists() else ["\t".join(CHECK_LOG_FIELDS)]
+    today = datetime.date.today().isoformat()
+    for split in ("tune", CHECK):
+        group = groups.get(f"split:{split}")
+        if group is not None:  # JSON holds no tab or newline, so the line stays one TSV row, unquoted
+            figures = json.dumps(_logged_figures(group), ensure_ascii=False, sort_keys=True)
+            fields = (today, _commit(), " ".join(issue.split()), split, str(group["documents"]), figures)
+            lines.append("\t".join(fields))
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("".join(line + "\n" for line in lines))
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
