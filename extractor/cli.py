@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 
 from extractor import __version__
-from extractor.base.errors import VnplanError, fail, printable
+from extractor.base.errors import VnplanError, describe, fail, os_cause, printable
+from extractor.base.output import StdoutError, write_stdout
+
+# Temporary folders of killed runs that the next run removes (see base/tempdirs.py).
+STALE_TEMP_PREFIXES = ("vnplan-ocr-", "vnplan-img-", "vnplan-office-", "vnplan-mp-", "vnplan-tmp-", "pymp-")
 
 # Subcommands that live in their own module with `register(subparsers)`. Only the module of the command
 # being run is imported, so `vnplan extract` does not pay for scipy, SQLAlchemy or Ray.
@@ -24,38 +30,56 @@ COMMAND_MODULES = {
 }
 
 
+def _cause(exc: OSError, name: str) -> str:
+    """An operating-system error while extracting `name`, naming the other file when it is another."""
+    cause = os_cause(exc)
+    if exc.filename is not None and os.fsdecode(exc.filename) != name:
+        return f"{printable(os.fsdecode(exc.filename))}: {cause}"
+    return cause
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from extractor.base.limits import apply_memory_limit
-    from extractor.base.output import document_json, output_path, write_atomic
+    from extractor.base.output import document_json, open_root, output_path, write_inside
     from extractor.pipeline import extract
-
-    apply_memory_limit()
-    seen_outputs: dict[Path, str] = {}
 
     if args.output is None and len(args.files) > 1:
         print("vnplan: error: several files need -o DIR", file=sys.stderr)
         return 2
+    out_dir = Path(args.output) if args.output is not None else None
+    if out_dir is not None:
+        os.close(open_root(out_dir))  # a file, /proc or a read-only folder: one line, before any work
+    elif sys.stdout is None:
+        raise StdoutError(OSError(errno.EBADF, "stdout is closed"))
+    apply_memory_limit()
+    seen_outputs: dict[Path, str] = {}
     status = 0
     for name in args.files:
         path = Path(name)
         try:
             doc = extract(path)
-            if args.output is None:
-                sys.stdout.write(document_json(doc))
+            if out_dir is None:
+                write_stdout(document_json(doc))
             else:
-                target = output_path(Path(args.output), path.name)
+                target = output_path(out_dir, path.name)
                 if target in seen_outputs:  # plan.pdf from two folders: never overwrite an earlier output
                     raise VnplanError(f"output {target.name} is already written for {seen_outputs[target]}; "
                                       "use `vnplan batch` to mirror folders")
                 seen_outputs[target] = name
-                write_atomic(target, document_json(doc))
+                write_inside(out_dir, target.name, document_json(doc))
         except VnplanError as exc:
-            fail(name, exc.cause)
+            fail(name, describe(exc))
             status = 2
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, StdoutError):
             raise
+        except MemoryError:
+            fail(name, "out of memory")
+            status = 2
+        except OSError as exc:  # an unreadable input (permission denied), a temporary folder, ...
+            fail(name, _cause(exc, name))
+            status = 2
         except Exception as exc:  # an unexpected bug must still not print a traceback at the user
-            fail(name, f"internal error in extraction ({type(exc).__name__}: {exc})")
+            fail(name, f"internal error in extraction ({type(exc).__name__}: {printable(exc)})")
             status = 2
     return status
 
@@ -92,24 +116,126 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _open_standard_streams() -> None:
+    """A closed stdin, stdout or stderr gets /dev/null, so that no file vnplan opens later lands on
+    descriptor 1 and receives what a helper program prints (sys.stdout stays None: see write_stdout)."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            opened = os.open(os.devnull, os.O_RDWR)
+            if opened != fd:
+                os.dup2(opened, fd)
+                os.close(opened)
+
+
+def _silence_stdout() -> None:
+    """After stdout failed: send what is left in its buffer to /dev/null, so that Python's own flush at
+    exit does not print "Exception ignored ..." on stderr."""
+    if sys.stdout is None:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def stdout_is_broken_pipe() -> bool:
+    """Is stdout a pipe whose reader has gone? (poll reports POLLERR; a write would fail with EPIPE)."""
+    import select
+
+    if sys.stdout is None:
+        return False
+    try:
+        fd = sys.stdout.fileno()
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        events = poller.poll(0)
+    except (OSError, ValueError, AttributeError):
+        return False
+    if any(event & select.POLLERR for _, event in events):
+        return True
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+def _stdout_error() -> OSError | None:
+    """The error of writing what is left in stdout's buffer, if it fails (None: stdout works)."""
+    if sys.stdout is None:
+        return None
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        return exc
+    except ValueError:
+        return None
+    return None
+
+
+def _stdout_failed(exc: OSError) -> int:
+    _silence_stdout()
+    if exc.errno == errno.EPIPE:
+        return 0  # the reader of our output went away (`| head`): not an error of ours
+    print(f"vnplan: error: stdout: {os_cause(exc)}", file=sys.stderr)
+    return 2
+
+
+def _prepare(command: str | None) -> None:
+    """Before any work: settings validated, signals handled, temporary folders of killed runs removed."""
+    from extractor.base.limits import check_environment
+    from extractor.base.tempdirs import install_cleanup, sweep_stale
+
+    check_environment()
+    install_cleanup()
+    if command in ("extract", "batch", "eval", "show", "audit", "bench"):
+        sweep_stale(STALE_TEMP_PREFIXES)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _open_standard_streams()
     words = sys.argv[1:] if argv is None else argv
     command = next((w for w in words if not w.startswith("-")), None)
     parser = build_parser(command if command in COMMAND_MODULES or command in ("extract", "schema") else None)
     args = parser.parse_args(words)
     try:
-        return int(args.func(args) or 0)
+        _prepare(args.command)
+        status = int(args.func(args) or 0)
+        if sys.stdout is not None:
+            try:
+                sys.stdout.flush()
+            except OSError as exc:
+                return _stdout_failed(exc) or status
+        return status
     except KeyboardInterrupt:
         print("vnplan: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+    except StdoutError as exc:
+        return _stdout_failed(exc.error)
+    except BrokenPipeError as exc:
+        if stdout_is_broken_pipe():  # our reader went away: exit quietly, as `| head` expects
+            _silence_stdout()
+            return 0
+        where = f"{printable(exc.filename)}: " if exc.filename else ""
+        print(f"vnplan: error: {where}broken pipe (a helper process or worker went away)", file=sys.stderr)
+        return 2
     except VnplanError as exc:
-        print(f"vnplan: error: {printable(exc.cause)}", file=sys.stderr)
+        print(f"vnplan: error: {describe(exc)}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("vnplan: error: out of memory", file=sys.stderr)
         return 2
     except OSError as exc:  # an output folder that cannot be written, a missing registry file, ...
-        where = f"{printable(exc.filename)}: " if exc.filename else ""
-        print(f"vnplan: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        if exc.filename is None and (failed := _stdout_error()) is not None:
+            return _stdout_failed(failed)  # a print() of the command into a full or closed stdout
+        where = f"{printable(os.fsdecode(exc.filename))}: " if exc.filename else ""
+        print(f"vnplan: error: {where}{os_cause(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # a bug must still reach the user as one line, not a traceback
         print(f"vnplan: error: internal error ({type(exc).__name__}: {printable(exc)})", file=sys.stderr)

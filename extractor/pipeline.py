@@ -18,7 +18,7 @@ from typing import TypeVar
 from extractor import __version__, readers
 from extractor.base.blocks import ReadResult, assemble
 from extractor.base.errors import LimitExceeded, VnplanError
-from extractor.base.limits import DEFAULT_LIMITS, Limits, time_limit
+from extractor.base.limits import DEFAULT_LIMITS, Limits, memory_capped, time_limit
 from extractor.stages import citations, frame, metadata, segment, tasks, trim, units
 from models import Page, PlanDocument, Source, Warning
 
@@ -72,11 +72,26 @@ def extract(
     """Extract one file into a validated `PlanDocument`. Raises `VnplanError` with a one-line cause."""
     path = Path(path)
     timer = timer or StageTimer()
-    with time_limit(limits.seconds):
+    with time_limit(limits.seconds), _memory_errors(timer):
         result = _staged(timer, "read", readers.read, path, limits)
         with timer.run("read"):
             sha256 = file_sha256(path)
         return build_document(result, str(path), sha256, timer, limits)
+
+
+@contextmanager
+def _memory_errors(timer: StageTimer) -> Iterator[None]:
+    """Memory exhaustion between the stages (entering one, building the document) as the one-line error
+    the stages give. Under an address-space cap a failed allocation in C can surface as a SystemError
+    ("error return without exception set"), even in the call that enters a stage."""
+    try:
+        yield
+    except MemoryError:
+        raise VnplanError("out of memory", stage=timer.stage) from None
+    except SystemError:
+        if memory_capped():
+            raise VnplanError("out of memory", stage=timer.stage) from None
+        raise
 
 
 def _staged(timer: StageTimer, name: str, func: Callable[..., T], *args: object) -> T:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import math
 import os
 import sys
 import time
@@ -19,9 +20,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from extractor.base.errors import VnplanError, printable
-from extractor.base.output import output_path
-from extractor.commands.batch_engines import DocResult, DocTask, LocalEngine, RayEngine
+from extractor.base.errors import VnplanError, describe, printable
+from extractor.base.output import (
+    LOCK_FILE,
+    append_inside,
+    lock_folder,
+    open_inside,
+    open_root,
+    output_path,
+    write_stdout,
+)
+from extractor.commands.batch_engines import DocResult, DocTask, LocalEngine, PoolStartError, RayEngine
 from extractor.readers import READERS, SUPPORTED_SUFFIXES
 
 ERRORS_FILE = "errors.jsonl"
@@ -51,8 +60,13 @@ errors:
   extracts a document that failed before, it appends a line with status "resolved" for it. The last line
   for a file and output tells its current state.
 
-exit status: 0 when every document was extracted or already up to date, 1 when some failed,
-2 for a usage error, 130 when interrupted (rerun the same command to continue)."""
+lock:
+  A batch holds DIR/{LOCK_FILE} (flock, with its pid) while it runs: a second batch on the same DIR
+  exits 2 at once; the lock of a process that died is released by the system and taken over.
+
+exit status: 0 when every document was extracted or already up to date, 1 when some failed or the
+worker processes could not start, 2 for a usage error or an output folder that cannot be used,
+130 when interrupted (rerun the same command to continue)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,21 +183,22 @@ def format_name(path: Path | str) -> str:
 
 
 class ErrorLog:
-    """DIR/errors.jsonl: one JSON line per failure, appended with a single write each, never rewritten."""
+    """DIR/errors.jsonl: one JSON line per failure, appended with a single write each, never rewritten,
+    and never through a symbolic link (base/output.py walks to it without following links)."""
 
-    def __init__(self, path: Path, run: str) -> None:
-        self.path = path
+    def __init__(self, out_dir: Path, run: str) -> None:
+        self.out_dir = out_dir
+        self.path = out_dir / ERRORS_FILE
         self.run = run
         self.open_failures = self._open_failures()
 
     def _open_failures(self) -> set[tuple[str, str]]:
         """(file, output) pairs whose last record is a failure (a success now gets a 'resolved' line)."""
         failing: set[tuple[str, str]] = set()
-        try:
-            handle = self.path.open(encoding="utf-8", errors="replace")
-        except OSError:
+        fd = open_inside(self.out_dir, ERRORS_FILE, os.O_RDONLY, stage="input")
+        if fd is None:
             return failing
-        with handle:
+        with open(fd, encoding="utf-8", errors="replace") as handle:
             for line in handle:
                 try:
                     record = json.loads(line)
@@ -199,12 +214,7 @@ class ErrorLog:
 
     def append(self, record: dict) -> None:
         line = json.dumps({**record, "run": self.run}, ensure_ascii=False) + "\n"
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        append_inside(self.out_dir, ERRORS_FILE, line)
 
     def failed(self, source: str, output: str, result: DocResult) -> None:
         self.append(
@@ -346,6 +356,7 @@ def make_tasks(
 ) -> Iterator[DocTask]:
     """Turn inputs into tasks, refusing (as failed records) those that cannot be given an output."""
     claimed: dict[str, str] = {}  # output -> real input path: no two inputs may write one output
+    root = str(out_dir.resolve())
     for found in founds:
         if found.problem:
             books.refuse(found, found.problem)
@@ -364,7 +375,7 @@ def make_tasks(
             books.refuse(found, f"its output {found.name}.json is already written by {printable(owner)}")
             continue
         claimed[str(target)] = real
-        yield DocTask(source=str(found.path), output=str(target), seconds=seconds, force=force)
+        yield DocTask(source=str(found.path), output=str(target), seconds=seconds, force=force, root=root)
 
 
 def count_inputs(arguments: list[str], out_dir: Path) -> int | None:
@@ -381,34 +392,57 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def _say(text: str) -> None:
+    """The summary on stdout (a full stdout is an error of its own; a closed one is left alone)."""
+    if sys.stdout is not None:
+        write_stdout(text + "\n")
+
+
+def _error(exc: VnplanError) -> int:
+    print(f"vnplan: error: {describe(exc)}", file=sys.stderr)
+    return 2
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
-    from extractor.base.limits import DEFAULT_LIMITS
+    from extractor.base.limits import DEFAULT_LIMITS, MAX_SECONDS
 
     out_dir = Path(args.out)
-    if out_dir.exists() and not out_dir.is_dir():
-        print(f"vnplan: error: {printable(out_dir)}: --out must be a folder", file=sys.stderr)
-        return 2
     if args.workers is not None and args.workers < 1:
         print("vnplan: error: --workers must be at least 1", file=sys.stderr)
         return 2
     seconds = args.timeout if args.timeout is not None else DEFAULT_LIMITS.seconds
-    if seconds <= 0:
-        print("vnplan: error: --timeout must be positive", file=sys.stderr)
+    if not math.isfinite(seconds) or seconds <= 0 or seconds > MAX_SECONDS:
+        print(f"vnplan: error: --timeout must be a number of seconds above 0 and at most {MAX_SECONDS:.0f}",
+              file=sys.stderr)
         return 2
     if args.address and args.engine != "ray":
         print("vnplan: error: --address needs --engine ray", file=sys.stderr)
         return 2
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if args.engine == "ray" and importlib_missing("ray"):
+        print("vnplan: error: --engine ray needs Ray: pip install 'vnplan[ray]'", file=sys.stderr)
+        return 2
+    try:
+        os.close(open_root(out_dir, stage="input"))  # a file, /proc, read-only: one line, before any work
+        lock = lock_folder(out_dir)  # held until we return; released by the system if we are killed
+    except VnplanError as exc:
+        return _error(exc)
+    try:
+        return _run_batch(args, out_dir, seconds)
+    finally:
+        os.close(lock)
+
+
+def _run_batch(args: argparse.Namespace, out_dir: Path, seconds: float) -> int:
+    began = time.monotonic()
+    try:
+        errors = ErrorLog(out_dir, _now())
+    except VnplanError as exc:
+        return _error(exc)
+    engine: LocalEngine | RayEngine
     if args.engine == "ray":
-        if importlib_missing("ray"):
-            print("vnplan: error: --engine ray needs Ray: pip install 'vnplan[ray]'", file=sys.stderr)
-            return 2
-        engine: LocalEngine | RayEngine = RayEngine(args.workers, args.address)
+        engine = RayEngine(args.workers, args.address)
     else:
         engine = LocalEngine(args.workers or default_workers())
-
-    began = time.monotonic()
-    errors = ErrorLog(out_dir / ERRORS_FILE, _now())
     mode = args.progress
     total = count_inputs(args.inputs, out_dir) if mode != "off" else None
     reporter = Reporter(mode, total)
@@ -418,16 +452,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         founds = find_inputs(args.inputs, out_dir, links)
         engine.run(make_tasks(founds, out_dir, seconds, args.force, books, seen), books.record)
+    except PoolStartError as exc:  # never a silent exit 0 with nothing done
+        reporter.close()
+        _say(books.summary(time.monotonic() - began, links["links"], seen["duplicates"]))
+        print(f"vnplan: error: {describe(exc)}", file=sys.stderr)
+        return 1
     except VnplanError as exc:
         reporter.close()
-        print(f"vnplan: error: {exc.cause}", file=sys.stderr)
-        return 2
+        return _error(exc)
     except KeyboardInterrupt:
         reporter.close()
-        print(books.summary(time.monotonic() - began, links["links"], seen["duplicates"]))
+        _say(books.summary(time.monotonic() - began, links["links"], seen["duplicates"]))
         raise
     reporter.close()
-    print(books.summary(time.monotonic() - began, links["links"], seen["duplicates"]))
+    _say(books.summary(time.monotonic() - began, links["links"], seen["duplicates"]))
     if not sum(books.counts.values()):
         print("vnplan batch: no supported files found", file=sys.stderr)
     return 1 if books.counts["failed"] else 0

@@ -23,7 +23,12 @@ from importlib import import_module
 from importlib.util import find_spec
 from pathlib import Path
 
-from extractor.base.errors import VnplanError
+from extractor.base.errors import VnplanError, describe, os_cause, printable
+
+
+class PoolStartError(VnplanError):
+    """The worker processes could not be started (no processes or descriptors left, a helper process
+    that died at once, ...): the batch fails with this cause, exit status 1."""
 
 # Modules a worker imports once, before its first document (the stage modules and the readers).
 PIPELINE_MODULES = (
@@ -58,6 +63,8 @@ class DocTask:
     seconds: float
     """Time limit for the document."""
     force: bool = False
+    root: str | None = None
+    """The output folder: `output` is reached from it without following links (None: its own folder)."""
 
 
 @dataclass(slots=True)
@@ -74,15 +81,18 @@ RAY_START_SECONDS = 120.0
 """How long a Ray actor may take to start and import the pipeline."""
 
 
-def init_worker(cap_memory: bool = True) -> None:
-    """Set a worker up once: leave Ctrl-C to the parent, cap its memory, and import the pipeline before the
-    first task. Ray actors are not capped: Ray's own runtime maps large shared-memory regions in them and
-    fails under an address-space limit (Ray has its own memory monitor)."""
+def init_worker(cap_memory: bool = True, memory_bytes: int | None = None) -> None:
+    """Set a worker up once: leave Ctrl-C to the parent, remove its temporary folders on SIGTERM, cap its
+    memory (at `memory_bytes`, by default VNPLAN_MEMORY_MB), and import the pipeline before the first
+    task. Ray actors are not capped: Ray's own runtime maps large shared-memory regions in them and fails
+    under an address-space limit (Ray has its own memory monitor)."""
     from extractor.base.limits import apply_memory_limit
+    from extractor.base.tempdirs import install_cleanup
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    install_cleanup()
     if cap_memory:
-        apply_memory_limit()
+        apply_memory_limit(memory_bytes=memory_bytes)
     for name in PIPELINE_MODULES:
         try:
             if find_spec(name) is not None:
@@ -104,16 +114,23 @@ _HEAD = re.compile(
 _HEAD_BYTES = 64 * 1024
 
 
-def output_stamp(output: Path) -> tuple[str, str, str] | None:
+def output_stamp(output: Path, root: Path | None = None) -> tuple[str, str, str] | None:
     """(schema version, pipeline version, input sha256) of a finished output, read from its first bytes.
 
     None when the file is missing, is not a complete document written by vnplan, or has another layout;
-    the document is then simply extracted again.
+    the document is then simply extracted again. The file is reached from `root` (default: its own
+    folder) without following links; a link raises `VnplanError`.
     """
     import json
 
+    from extractor.base.output import open_inside
+
+    root = output.parent if root is None else root
     try:
-        with output.open("rb") as handle:
+        fd = open_inside(root, output.relative_to(root), os.O_RDONLY, stage="write")
+        if fd is None:
+            return None
+        with open(fd, "rb") as handle:
             head = handle.read(_HEAD_BYTES)
             handle.seek(0, os.SEEK_END)
             if handle.tell() < 2:
@@ -136,28 +153,34 @@ def process_document(task: DocTask) -> DocResult:
     Never raises for a bad document: the error comes back as a failed result with the stage it failed in.
     """
     from extractor.base.limits import DEFAULT_LIMITS
-    from extractor.base.output import document_json, write_atomic
+    from extractor.base.output import document_json, write_inside
     from extractor.pipeline import PIPELINE_VERSION, StageTimer, extract, file_sha256
     from models.document import SCHEMA_VERSION
 
     began = time.perf_counter()
     source = Path(task.source)
     output = Path(task.output)
+    root = Path(task.root) if task.root is not None else output.parent
     timer = StageTimer()
     try:
         if not task.force:
-            stamp = output_stamp(output)
+            stamp = output_stamp(output, root)
             if stamp is not None and stamp[:2] == (SCHEMA_VERSION, PIPELINE_VERSION):
                 if source.is_file() and file_sha256(source) == stamp[2]:
                     return DocResult(task.source, "skipped", time.perf_counter() - began)
         limits = dataclasses.replace(DEFAULT_LIMITS, seconds=task.seconds)
         doc = extract(source, limits, timer)
         timer.stage = "write"
-        write_atomic(output, document_json(doc))
+        write_inside(root, output.relative_to(root), document_json(doc))
     except VnplanError as exc:
-        return DocResult(task.source, "failed", time.perf_counter() - began, exc.stage, exc.cause)
+        return DocResult(task.source, "failed", time.perf_counter() - began, exc.stage, describe(exc))
     except MemoryError:
         return DocResult(task.source, "failed", time.perf_counter() - began, timer.stage, "out of memory")
+    except OSError as exc:  # an unreadable input (permission denied), a temporary folder that cannot be made
+        cause = os_cause(exc)
+        if exc.filename is not None and os.fsdecode(exc.filename) != task.source:
+            cause = f"{printable(os.fsdecode(exc.filename))}: {cause}"
+        return DocResult(task.source, "failed", time.perf_counter() - began, timer.stage, cause)
     except Exception as exc:  # noqa: BLE001 - a bug on one document must not stop the batch
         error = f"internal error ({type(exc).__name__}: {exc})"
         return DocResult(task.source, "failed", time.perf_counter() - began, timer.stage, error)
@@ -200,17 +223,24 @@ class LocalEngine:
     max_restarts = 5
 
     def __init__(self, workers: int) -> None:
+        from extractor.base.limits import worker_memory_bytes
+
         self.workers = max(1, workers)
         self.in_flight = 2 * self.workers
+        self.memory_bytes = worker_memory_bytes(self.workers)
 
     def _pool(self):  # noqa: ANN202 - a pebble.ProcessPool
         from pebble import ProcessPool
 
+        from extractor.base.tempdirs import use_for_multiprocessing
+
+        use_for_multiprocessing()  # its sockets in vnplan-mp-<pid>-*: removed at exit or by the next run
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         return ProcessPool(
             max_workers=self.workers,
             max_tasks=TASKS_PER_WORKER,
             initializer=init_worker,
+            initargs=(True, self.memory_bytes),
             context=multiprocessing.get_context(method),
         )
 
@@ -271,6 +301,8 @@ class LocalEngine:
                 except RuntimeError:  # the pool broke; its queued documents come back as unstarted
                     broken = True
                     continue
+                except OSError as exc:  # the workers cannot be started at all (BrokenPipeError, EAGAIN, ...)
+                    raise PoolStartError(f"cannot start worker processes: {os_cause(exc)}", stage="worker") from exc
                 pending[future] = (task, time.monotonic())
                 return
 
@@ -288,10 +320,16 @@ class LocalEngine:
                     collect()
             pool.close()
         except BaseException:
-            pool.stop()  # Ctrl-C or a failing sink: stop the workers now, their documents stay undone
+            try:
+                pool.stop()  # Ctrl-C or a failing sink: stop the workers now, their documents stay undone
+            except Exception:  # noqa: BLE001 - a pool that never started has nothing to stop
+                pass
             raise
         finally:
-            pool.join()
+            try:
+                pool.join()
+            except Exception:  # noqa: BLE001
+                pass
 
 
 class _RayWorker:
