@@ -30,6 +30,9 @@ class Block:
     """Index of the table this row belongs to (0-based, per document); None for paragraphs."""
     row: int | None = None
     """Row index within its table."""
+    cell_lines: list[list[str]] | None = None
+    """For rows, each cell's paragraphs as the source laid them out (empty ones kept, since they align a
+    unit column with the bullets of its content column); None where the format gives no paragraphs."""
     bold: bool = False
     """True when the whole paragraph is bold (formatting hint for headings whose number was lost)."""
     italic: bool = False

@@ -18,8 +18,8 @@ from pathlib import Path
 from lxml import etree
 
 from extractor.base.blocks import Block, ReadResult
-from extractor.base.errors import LimitExceeded, VnplanError
-from extractor.base.limits import Limits
+from extractor.base.errors import LimitExceeded, VnplanError, printable
+from extractor.base.limits import DEFAULT_LIMITS, Limits
 from extractor.base.normalize import clean_text
 from extractor.readers.legacy import convert_run, font_encoding
 from extractor.vocab.frame_lines import layout_kind
@@ -31,7 +31,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _MAX_MEMBERS = 10_000
 _RATIO_CHECK_MIN_BYTES = 1024 * 1024
-_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!ENTITY".encode("utf-16-le"))
 
 
 def read(path: Path, limits: Limits) -> ReadResult:
@@ -47,7 +46,7 @@ def read(path: Path, limits: Limits) -> ReadResult:
     part = document.part
     styles = _Styles(_related_xml(part, "styles"))
     numbering = _Numbering(_related_xml(part, "numbering"), styles)
-    walker = _BodyWalker(styles, numbering)
+    walker = _BodyWalker(styles, numbering, limits)
     blocks = walker.walk_body(document.element.body)
     result = ReadResult(blocks=blocks, format="docx")
     if walker.encodings:
@@ -60,61 +59,137 @@ def read(path: Path, limits: Limits) -> ReadResult:
 # --- package safety -------------------------------------------------------------------------------
 
 
-def check_package(path: Path, limits: Limits) -> None:
+def check_package(path: Path, limits: Limits, kind: str = "DOCX") -> None:
     """Refuse what is not a Word package, zip bombs and XML with DOCTYPE declarations, before parsing."""
     with path.open("rb") as handle:
         head = handle.read(8)
-    if head == OLE_MAGIC:
+    if head == OLE_MAGIC and kind == "DOCX":
         data = path.read_bytes()
         if _ENCRYPTION_STREAM in data:
             raise VnplanError("password-protected (encrypted) Word file; remove the password and retry")
         raise VnplanError("not a valid DOCX (an OLE container: a legacy .doc file with a .docx name?)")
     if not zipfile.is_zipfile(path):
-        raise VnplanError("not a valid DOCX (not a zip archive)")
+        raise VnplanError(f"not a valid {kind} (not a zip archive)")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise VnplanError(f"not a valid DOCX (broken zip archive: {exc})") from None
+        raise VnplanError(f"not a valid {kind} (broken zip archive: {exc})") from None
     with archive:
         members = archive.infolist()
         if len(members) > _MAX_MEMBERS:
-            raise LimitExceeded(f"DOCX has {len(members)} parts, over the limit of {_MAX_MEMBERS}")
+            raise LimitExceeded(f"{kind} has {len(members)} parts, over the limit of {_MAX_MEMBERS}")
         total = sum(member.file_size for member in members)
         if total > limits.docx_uncompressed_bytes:
             raise LimitExceeded(
-                f"DOCX expands to {total} bytes, over the limit of {limits.docx_uncompressed_bytes}"
+                f"{kind} expands to {total} bytes, over the limit of {limits.docx_uncompressed_bytes}"
             )
         for member in members:
             ratio = member.file_size / max(member.compress_size, 1)
             if member.file_size > _RATIO_CHECK_MIN_BYTES and ratio > limits.docx_compression_ratio:
                 raise LimitExceeded(
-                    f"DOCX part {member.filename!r} expands {ratio:.0f} times "
+                    f"{kind} part {member.filename!r} expands {ratio:.0f} times "
                     f"(limit {limits.docx_compression_ratio}): a zip bomb?"
                 )
-        if "word/document.xml" not in archive.namelist() and "[Content_Types].xml" not in archive.namelist():
+        names = archive.namelist()
+        if kind == "DOCX" and "word/document.xml" not in names and "[Content_Types].xml" not in names:
             raise VnplanError("not a valid DOCX (zip archive without a Word document)")
+        types = _content_types(archive, limits, kind) if kind == "DOCX" else None
         for member in members:
-            if member.filename.endswith((".xml", ".rels")):
-                _refuse_declarations(archive, member, limits)
+            if member.is_dir() or member.filename == _CONTENT_TYPES:
+                continue
+            if types is not None and not _opened_as_xml(member.filename, types):
+                continue  # an image (SVG included), font or embedded object: nothing parses it as XML
+            _refuse_declarations(archive, member, limits, kind)
 
 
-def _refuse_declarations(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
-    read_bytes = 0
-    tail = b""
+_CONTENT_TYPES = "[Content_Types].xml"
+
+
+def _content_types(archive: zipfile.ZipFile, limits: Limits, kind: str) -> tuple[dict[str, str], dict[str, str]] | None:
+    """(overrides by lower-cased part name, defaults by lower-cased extension) as python-docx reads them
+    from [Content_Types].xml (itself checked first), or None when it is missing or broken (then every part
+    is checked)."""
+    try:
+        member = archive.getinfo(_CONTENT_TYPES)
+    except KeyError:
+        return None
+    root = _refuse_declarations(archive, member, limits, kind)
+    if root is None:
+        return None
+    overrides: dict[str, str] = {}
+    defaults: dict[str, str] = {}
+    for element in root:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag.endswith("}Override"):
+            overrides[element.get("PartName", "").lower().lstrip("/")] = element.get("ContentType", "")
+        elif tag.endswith("}Default"):
+            defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
+    return overrides, defaults
+
+
+def _opened_as_xml(name: str, types: tuple[dict[str, str], dict[str, str]]) -> bool:
+    """Whether python-docx may parse the part as XML: its content type is XML (`...xml`, `...+xml`) and
+    not an image, or it has none (a stray part: checked to be safe)."""
+    overrides, defaults = types
+    content_type = overrides.get(name.lower())
+    if content_type is None:
+        extension = name.rpartition("/")[2].rpartition(".")[2].lower() if "." in name.rpartition("/")[2] else ""
+        content_type = defaults.get(extension)
+    if content_type is None:
+        return True
+    content_type = content_type.split(";")[0].strip().lower()
+    return content_type.endswith("xml") and not content_type.startswith("image/")
+
+
+# Every part that may be opened as XML is parsed with DTDs forbidden, whatever its name (a main part can be
+# renamed through [Content_Types].xml and _rels: what counts is the content type python-docx reads there,
+# so images, SVG among them, fonts and embedded objects are left alone; in an ODT, or a package without
+# content types, every part is checked) and encoding (libxml2 reads the BOM and the XML declaration:
+# UTF-8, UTF-16 and UTF-32 with or without BOM, or any encoding a declaration names). A part that is not
+# XML fails to parse at its first bytes; the byte scan below still looks for a declaration in the
+# encodings a parser could autodetect, so a part our parse rejects but another parser might accept cannot
+# carry one either.
+_SECURE_PARSER_OPTIONS = dict(
+    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
+)
+_CODECS = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+_DECLARATIONS = tuple(marker.encode(codec) for codec in _CODECS for marker in ("<!DOCTYPE", "<!ENTITY"))
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM", b"\x01\x00\x00\x00",
+                b"\xd7\xcd\xc6\x9a")
+
+
+def _refuse_declarations(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits, kind: str
+) -> etree._Element | None:
+    """Refuse the part if it declares a DTD; its parsed root when it is XML (else None)."""
+    data = bytearray()
     try:
         with archive.open(member) as stream:
             while chunk := stream.read(1 << 16):
-                read_bytes += len(chunk)
-                if read_bytes > limits.docx_uncompressed_bytes:  # sizes in the zip directory can lie
-                    raise LimitExceeded("DOCX part expands beyond the size limit")
-                window = tail + chunk
-                if any(marker in window for marker in _DECLARATIONS):
-                    raise VnplanError(
-                        f"DOCX part {member.filename!r} declares a DOCTYPE or entities; refused for safety"
-                    )
-                tail = window[-20:]
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise VnplanError(f"not a valid DOCX (corrupt part {member.filename!r}: {exc})") from None
+                data += chunk
+                if len(data) > limits.docx_uncompressed_bytes:  # sizes in the zip directory can lie
+                    raise LimitExceeded(f"{kind} part expands beyond the size limit")
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise VnplanError(f"not a valid {kind} (corrupt part {printable(member.filename)!r}: {exc})") from None
+    name = printable(member.filename)[:200]
+    refused = VnplanError(f"document part {name} declares a DTD (DOCTYPE refused)")
+    blob = bytes(data)
+    del data
+    if any(marker in blob for marker in _DECLARATIONS):
+        raise refused
+    if blob.startswith(_IMAGE_MAGIC) and b"<" not in blob[:64]:
+        return None
+    parser = etree.XMLParser(**_SECURE_PARSER_OPTIONS)
+    try:
+        tree = etree.ElementTree(etree.fromstring(blob, parser))
+    except etree.XMLSyntaxError:
+        return None  # not XML, or broken: python-docx reports a broken part it needs
+    docinfo = tree.docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise refused
+    if next(tree.iter(etree.Entity), None) is not None:
+        raise refused
+    return tree.getroot()
 
 
 def _related_xml(part: object, kind: str) -> etree._Element | None:
@@ -431,8 +506,15 @@ def _letters(value: int) -> str:
     return letter * ((value - 1) // 26 + 1)
 
 
+MAX_SPELLED_NUMBER = 10_000
+"""Counter values above this are drawn in Arabic digits whatever the format: a hostile start value of
+10^12 in roman numerals or letters would otherwise spell out gigabytes (no real list reaches it)."""
+
+
 def format_number(value: int, fmt: str) -> str:
     """A counter value in a Word numFmt (unknown formats fall back to decimal, as Word does)."""
+    if abs(value) > MAX_SPELLED_NUMBER:
+        return str(value)
     if fmt == "upperRoman":
         return _roman(value).upper() if value > 0 else str(value)
     if fmt == "lowerRoman":
@@ -481,9 +563,12 @@ class _Line:
 
 
 class _BodyWalker:
-    def __init__(self, styles: _Styles, numbering: _Numbering) -> None:
+    def __init__(self, styles: _Styles, numbering: _Numbering, limits: Limits = DEFAULT_LIMITS) -> None:
         self.styles = styles
         self.numbering = numbering
+        self.limits = limits
+        self.cells = 0
+        """Grid cells of the data tables so far (the document's total against `limits.table_cells`)."""
         self.encodings: set[str] = set()
         self.table_count = 0
 
@@ -640,18 +725,25 @@ class _BodyWalker:
     # Tables ----------------------------------------------------------------------------------------
 
     def table(self, tbl: etree._Element) -> list[Block]:
+        count = self._checked_cell_count(tbl)
+        self.cells += count
+        if self.cells > self.limits.table_cells:
+            raise LimitExceeded(f"tables of {self.cells} cells in all, over the limit of {self.limits.table_cells}")
         index = self.table_count
         self.table_count += 1
         blocks: list[Block] = []
-        for row_index, cells in enumerate(self._grid(tbl)):
-            texts = [self._cell_text(cell) if cell is not None else "" for cell in cells]
-            blocks.append(Block(kind="row", cells=texts, table=index, row=row_index))
+        for row_index, cells in enumerate(self._grid(tbl, checked=True)):
+            lines = [self._cell_lines(cell) if cell is not None else [] for cell in cells]
+            texts = [clean_text(" ".join(line for line in cell if line)) for cell in lines]
+            blocks.append(Block(kind="row", cells=texts, table=index, row=row_index, cell_lines=lines))
         return blocks
 
-    def _grid(self, tbl: etree._Element) -> Iterator[list[etree._Element | None]]:
+    def _grid(self, tbl: etree._Element, checked: bool = False) -> Iterator[list[etree._Element | None]]:
         """Rows as lists of grid cells, so that columns line up across rows: a vertically merged
         continuation, the columns a horizontally merged cell spans after its first, and the grid columns
         skipped before or after a row (gridBefore/gridAfter) become None (shown empty)."""
+        if not checked:
+            self._checked_cell_count(tbl)
         for tr in self._rows(tbl):
             cells: list[etree._Element | None] = [None] * _grid_count(tr.find(f"{W}trPr/{W}gridBefore"))
             for tc in self._cells(tr):
@@ -662,15 +754,30 @@ class _BodyWalker:
             cells.extend([None] * _grid_count(tr.find(f"{W}trPr/{W}gridAfter")))
             yield cells
 
+    def _checked_cell_count(self, tbl: etree._Element) -> int:
+        count = self._cell_count(tbl)
+        if count > self.limits.table_cells:
+            raise LimitExceeded(f"table of {count} cells, over the limit of {self.limits.table_cells}")
+        return count
+
+    def _cell_count(self, tbl: etree._Element) -> int:
+        """The grid cells `_grid` would build for a table, counted from the spans without building it."""
+        count = 0
+        for tr in self._rows(tbl):
+            count += _grid_count(tr.find(f"{W}trPr/{W}gridBefore")) + _grid_count(tr.find(f"{W}trPr/{W}gridAfter"))
+            for tc in self._cells(tr):
+                count += max(_grid_count(tc.find(f"{W}tcPr/{W}gridSpan")), 1)
+        return count
+
     def _rows(self, tbl: etree._Element) -> Iterator[etree._Element]:
         return _children(tbl, f"{W}tr")
 
     def _cells(self, tr: etree._Element) -> Iterator[etree._Element]:
         return _children(tr, f"{W}tc")
 
-    def _cell_text(self, tc: etree._Element) -> str:
-        lines = [block.line for block in self.blocks_of(tc)]
-        return clean_text(" ".join(line for line in lines if line.strip()))
+    def _cell_lines(self, tc: etree._Element) -> list[str]:
+        """A cell's paragraphs, one line each, empty ones kept (they align columns of bullets)."""
+        return [clean_text(block.line) for block in self.blocks_of(tc)]
 
     def layout_table(self, tbl: etree._Element, region: str) -> list[Block]:
         """A header/signature layout table: one paragraph per cell line, row by row, left then right."""

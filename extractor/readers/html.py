@@ -6,17 +6,20 @@ lines of a header cell ("UBND TỈNH X<br>SỞ Y<br>Số: 12/KH-SY") into one li
 block elements become paragraphs (split at `<br>`), data tables become rows, and the borderless tables
 that lay out the header and signature blocks become paragraphs with a region, as in the DOCX reader.
 
-The page is checked for nesting depth before any parser sees it (a page nested 100,000 tags deep must be
-a clear error, not a recursion failure), and decoded by its BOM or declared charset.
+The page is decoded by its BOM or declared charset, characters XML cannot hold are dropped, and it is
+parsed once to measure nesting depth and size on the tree the later steps see (a page nested 100,000
+tags deep is a clear error, not a recursion failure; content nested under the limit is kept: libxml2's
+own cut at 256 levels is raised). readability's log becomes the result's warnings, never stderr.
 """
 
 from __future__ import annotations
 
 import codecs
+import logging
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from extractor.base.blocks import Block, ReadResult
@@ -25,31 +28,97 @@ from extractor.base.limits import Limits
 from extractor.base.normalize import clean_text
 from extractor.vocab.frame_lines import layout_kind
 
-_VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
-)
 _BLOCK = frozenset("p div h1 h2 h3 h4 h5 h6 li blockquote pre section article header footer dd dt center".split())
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+# Characters XML cannot hold (C0 controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF): lxml
+# refuses to put them in a tree ("All strings must be XML compatible"), so they are dropped first.
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 
 
-class _DepthCheck(HTMLParser):
-    """Streams the page and stops as soon as its element nesting passes the limit."""
+def _xml_compatible(text: str) -> str:
+    """The page without the characters XML cannot hold, written out or as character references."""
 
-    def __init__(self, limit: int) -> None:
-        super().__init__(convert_charrefs=False)
-        self.limit = limit
-        self.depth = 0
+    def reference(match: re.Match[str]) -> str:
+        code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        bad = code > 0x10FFFF or (code < 0x20 and code not in (9, 10, 13)) or 0xD800 <= code <= 0xDFFF
+        return "" if bad or code in (0xFFFE, 0xFFFF) else match.group(0)
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: ARG002
-        if tag not in _VOID:
-            self.depth += 1
-            if self.depth > self.limit:
-                raise LimitExceeded(f"HTML nested more than {self.limit} elements deep")
+    return _CHARREF.sub(reference, _XML_INCOMPATIBLE.sub("", text))
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in _VOID and self.depth:
-            self.depth -= 1
+
+def _parser() -> lxml_html.HTMLParser:
+    """libxml2's HTML parser with its own depth cap raised from 256 to 2048 (`huge_tree`), above our
+    limit: without it, content nested 256 deep is silently cut off."""
+    return lxml_html.HTMLParser(encoding="utf-8", huge_tree=True)
+
+
+def parse_page(text: str) -> lxml_html.HtmlElement:
+    """The page as an lxml tree, parsed the way readability does but without libxml2's depth cut."""
+    return lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=_parser())
+
+
+def check_tree(text: str, limits: Limits) -> None:
+    """Measure nesting depth and element count on the parsed tree, as the later steps will see it."""
+    parser = _parser()
+    try:
+        root = lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except etree.ParserError:  # an empty document: readability reports it below
+        return
+    if any("Excessive depth" in entry.message for entry in parser.error_log):
+        raise LimitExceeded(f"HTML nested more than {limits.html_depth} elements deep")
+    depth = deepest = count = 0
+    for event, _element in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            count += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limits.html_depth:
+                    raise LimitExceeded(f"HTML nested more than {limits.html_depth} elements deep")
+            if count > limits.html_elements:
+                raise LimitExceeded(f"HTML page has more than {limits.html_elements} elements")
+        else:
+            depth -= 1
+
+
+class _Readability:
+    """readability's Document with our parser, and its log collected as warnings (not printed)."""
+
+    def __init__(self) -> None:
+        from readability import Document
+
+        class _Document(Document):
+            def _parse(self, input):  # noqa: ANN001, ANN202, A002 - readability's signature
+                return super()._parse(parse_page(input) if isinstance(input, str) else input)
+
+        self.document_class = _Document
+
+    def summary(self, text: str, warnings: list[tuple[str, str]]) -> str:
+        logger = logging.getLogger("readability")
+        handler = _Collect(warnings)
+        propagate = logger.propagate
+        logger.addHandler(handler)
+        logger.propagate = False
+        try:
+            return str(self.document_class(text).summary(html_partial=True))
+        finally:
+            logger.removeHandler(handler)
+            logger.propagate = propagate
+
+
+class _Collect(logging.Handler):
+    def __init__(self, warnings: list[tuple[str, str]]) -> None:
+        super().__init__(logging.WARNING)
+        self.warnings = warnings
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().strip()
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            message = f"{message} {type(exc).__name__}: {exc}".strip()
+        self.warnings.append(("html-readability", clean_text(message)[:300]))
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
@@ -72,19 +141,36 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 def read(path: Path, limits: Limits) -> ReadResult:
     text, encoding = decode_html(path.read_bytes())
-    checker = _DepthCheck(limits.html_depth)
-    checker.feed(text)
-    checker.close()
-    from readability import Document
-
+    text = _xml_compatible(text)
+    check_tree(text, limits)
+    warnings: list[tuple[str, str]] = []
     try:
-        article = Document(text).summary(html_partial=True)
+        article = _Readability().summary(text, warnings)
     except VnplanError:  # the document's time limit
+        raise
+    except MemoryError:
         raise
     except Exception as exc:  # readability raises its own Unparseable and lxml errors on broken pages
         raise VnplanError(f"not a readable HTML page ({type(exc).__name__})") from None
-    root = lxml_html.fragment_fromstring(article, create_parent="div")
-    return ReadResult(blocks=_Walker().walk(root), format="html", encoding=encoding)
+    try:
+        root = lxml_html.fragment_fromstring(article, create_parent="div", parser=_parser())
+    except (etree.ParserError, AssertionError):  # nothing left (an unclosed <script> swallows the page)
+        root = lxml_html.Element("div")
+    _check_table_cells(root, limits)
+    return ReadResult(blocks=_Walker().walk(root), format="html", encoding=encoding, warnings=warnings)
+
+
+def _check_table_cells(root: lxml_html.HtmlElement, limits: Limits) -> None:
+    """Estimate the rows x columns of every table from its spans before any grid is built."""
+    total = 0
+    for table in root.iter("table"):
+        cells = sum(_int(cell.get("colspan")) for row in table.iter("tr") for cell in row
+                    if cell.tag in ("td", "th"))
+        if cells > limits.table_cells:
+            raise LimitExceeded(f"table of {cells} cells, over the limit of {limits.table_cells}")
+        total += cells
+        if total > limits.table_cells:
+            raise LimitExceeded(f"tables of {total} cells in all, over the limit of {limits.table_cells}")
 
 
 class _Walker:
@@ -148,8 +234,14 @@ def _int(value: str | None) -> int:
 
 
 def _top_items(root: lxml_html.HtmlElement):  # noqa: ANN202 - an iterator of elements
-    """Tables and the innermost block elements holding text, in document order."""
-    for child in root:
+    """Tables and the innermost block elements holding text, in document order (walked with a stack, not
+    recursion: a page may nest up to the depth limit)."""
+    stack = [iter(root)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
         if not isinstance(child.tag, str):
             continue
         if child.tag == "table":
@@ -157,7 +249,7 @@ def _top_items(root: lxml_html.HtmlElement):  # noqa: ANN202 - an iterator of el
         elif child.tag in ("ul", "ol", "dl") or (child.tag in _BLOCK and _has_block_child(child)):
             if (child.text or "").strip():
                 yield _text_only(child)
-            yield from _top_items(child)
+            stack.append(iter(child))
         elif child.tag in _BLOCK or child.tag in ("span", "strong", "b", "em", "i", "a", "font"):
             yield child
 
@@ -174,28 +266,37 @@ def _text_only(element: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
 
 
 def _lines(element: lxml_html.HtmlElement) -> list[str]:
-    """The element's text split at <br> and nested block boundaries, each line cleaned."""
+    """The element's text split at <br> and nested block boundaries, each line cleaned (walked with a
+    stack of steps, not recursion)."""
     parts: list[str] = [""]
-
-    def visit(node: lxml_html.HtmlElement, nested: bool) -> None:
+    stack: list[tuple[str, object, bool]] = [("node", element, False)]
+    while stack:
+        step, value, nested = stack.pop()
+        if step == "text":
+            parts[-1] += value  # type: ignore[operator]
+            continue
+        if step == "break":
+            parts.append("")
+            continue
+        node: lxml_html.HtmlElement = value
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in ("script", "style"):
             parts[-1] += " "
-            return
+            continue
         block = nested and tag in _BLOCK  # a block inside the element starts and ends a line
         if block:
             parts.append("")
         parts[-1] += node.text or ""
+        steps: list[tuple[str, object, bool]] = []
         for child in node:
             if isinstance(child.tag, str) and child.tag == "br":
-                parts.append("")
+                steps.append(("break", None, False))
             else:
-                visit(child, nested=True)
-            parts[-1] += child.tail or ""
+                steps.append(("node", child, True))
+            steps.append(("text", child.tail or "", False))
         if block:
-            parts.append("")
-
-    visit(element, nested=False)
+            steps.append(("break", None, False))
+        stack.extend(reversed(steps))
     return [line for line in (clean_text(part) for part in parts) if line]
 
 

@@ -1,12 +1,13 @@
 """Images (.png, .jpg, .jpeg, .tif, .tiff): every frame OCR'd with Tesseract, laid out like a PDF page.
 
-The pixel count is read from the image header and checked against the limit before any decoding, so a
-decompression bomb is refused without being expanded.
+The pixel count of every frame is read from the image headers and checked against the limit before any
+decoding, so a decompression bomb is refused without being expanded. Frames are then decoded, written
+and OCR'd one at a time (never all before OCR), within the temporary-disk budget (`VNPLAN_TMP_MB`).
 """
 
 from __future__ import annotations
 
-import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from extractor.base.blocks import ReadResult
@@ -14,6 +15,7 @@ from extractor.base.errors import LimitExceeded, VnplanError
 from extractor.base.limits import Limits
 from extractor.readers import ocr
 from extractor.readers.layout import PageContent, blocks_from_pages, lines_from_ocr
+from extractor.readers.scratch import TempBudget, image_file_bytes, scratch_dir
 
 DEFAULT_DPI = 300
 
@@ -27,35 +29,49 @@ def read(path: Path, limits: Limits) -> ReadResult:
         image = Image.open(path)
     except (UnidentifiedImageError, OSError) as exc:
         raise VnplanError(f"not a readable image ({type(exc).__name__})") from None
-    with image, tempfile.TemporaryDirectory(prefix="vnplan-img-") as tmp:
-        work = Path(tmp)
+    with image, scratch_dir("vnplan-img-") as work:
         frames = getattr(image, "n_frames", 1)
         if frames > limits.pages:
             raise LimitExceeded(f"image has {frames} frames, over the page limit of {limits.pages}")
-        prepared: list[tuple[Path, int]] = []
-        sizes: list[tuple[float, float]] = []
-        for frame in range(frames):
-            image.seek(frame)
+        for frame in range(frames):  # headers only: a frame over the limit is refused before any OCR
+            _seek(image, frame)
             width, height = image.size
             if width * height > limits.image_pixels:
                 raise LimitExceeded(
                     f"image is {width}x{height} pixels, over the limit of {limits.image_pixels}"
                 )
-            dpi = _dpi(image)
-            target = work / f"frame-{frame + 1}.pgm"
-            try:
-                image.convert("L").save(target)
-            except (OSError, ValueError) as exc:
-                raise VnplanError(f"image cannot be decoded ({exc})") from None
-            prepared.append((target, dpi))
-            sizes.append((width * 72.0 / dpi, height * 72.0 / dpi))
-        results = ocr.ocr_images(prepared, limits, work)
+        budget = TempBudget(limits, work)
+        sizes: list[tuple[float, float]] = []
+
+        def jobs() -> Iterator[tuple[int, Path, int]]:
+            """Each frame decoded and written only when Tesseract is ready for it, removed once read."""
+            for frame in range(frames):
+                _seek(image, frame)
+                width, height = image.size
+                dpi = _dpi(image)
+                budget.reserve(image_file_bytes(width, height))
+                target = work / f"frame-{frame + 1}.pgm"
+                try:
+                    image.convert("L").save(target)
+                except (OSError, ValueError) as exc:
+                    raise VnplanError(f"image cannot be decoded ({exc})") from None
+                sizes.append((width * 72.0 / dpi, height * 72.0 / dpi))
+                yield frame, target, dpi
+
+        results = list(ocr.ocr_jobs(jobs(), limits, work))
     pages = []
     for number, (lines, (page_width, page_height)) in enumerate(zip(results, sizes, strict=False), start=1):
         page = PageContent(number, page_width, page_height, ocr=True)
         page.lines = lines_from_ocr(lines, number)
         pages.append(page)
     return ReadResult(blocks=blocks_from_pages(pages), format="image", pages=len(pages), ocr=True)
+
+
+def _seek(image: object, frame: int) -> None:
+    try:
+        image.seek(frame)  # type: ignore[attr-defined]
+    except (OSError, ValueError, EOFError) as exc:
+        raise VnplanError(f"image cannot be decoded (frame {frame + 1}: {exc})") from None
 
 
 def _dpi(image: object) -> int:

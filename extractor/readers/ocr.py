@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -68,17 +67,24 @@ def ocr_pdf_pages(document: object, indexes: list[int], limits: Limits) -> Itera
     """Render the given pages (0-based) with pypdfium2 and OCR them; yields (index, lines) in order.
 
     Pages are rendered one at a time as OCR workers free up, so a long scan never holds more than a few
-    page images (about 9 MB each at 300 DPI) on disk.
+    page images (about 9 MB each at 300 DPI) on disk; each is counted against the temporary-disk budget
+    before it is written, and the images a page draws are checked against the pixel limit before pdfium
+    decodes them.
     """
-    with tempfile.TemporaryDirectory(prefix="vnplan-ocr-") as tmp:
-        work = Path(tmp)
+    from extractor.readers.scratch import TempBudget, image_file_bytes, scratch_dir
+
+    with scratch_dir("vnplan-ocr-") as work:
+        budget = TempBudget(limits, work)
 
         def jobs() -> Iterator[tuple[int, Path, int]]:
             for index in indexes:
-                page = document[index]  # type: ignore[index]
+                page = load_page(document, index)
+                check_page_images(page, index, limits)
                 width, height = page.get_size()
                 dpi = dpi_for(width, height, limits)
-                bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+                scale = dpi / 72.0
+                budget.reserve(image_file_bytes(math.ceil(width * scale), math.ceil(height * scale)))
+                bitmap = page.render(scale=scale, grayscale=True)
                 image_path = work / f"page-{index + 1}.pgm"
                 bitmap.to_pil().convert("L").save(image_path)
                 bitmap.close()
@@ -88,10 +94,40 @@ def ocr_pdf_pages(document: object, indexes: list[int], limits: Limits) -> Itera
         yield from _run_jobs(jobs(), limits, work, remove_images=True)
 
 
-def ocr_images(images: list[tuple[Path, int]], limits: Limits, work: Path) -> list[list[OcrLine]]:
-    """OCR prepared grayscale images [(path, dpi)]; one list of lines per image, in order."""
-    jobs = [(i, path, dpi) for i, (path, dpi) in enumerate(images)]
-    return [lines for _, lines in _run_jobs(iter(jobs), limits, work)]
+def load_page(document: object, index: int):  # noqa: ANN201 - a pypdfium2.PdfPage
+    """Page `index` of a pypdfium2 document; a page pdfium cannot load is a corrupt PDF, in one line."""
+    import pypdfium2 as pdfium
+
+    try:
+        return document[index]  # type: ignore[index]
+    except pdfium.PdfiumError as exc:
+        raise VnplanError(
+            f"corrupt PDF (page {index + 1} cannot be loaded: the page tree is broken or has a cycle; "
+            f"pdfium: {str(exc).rstrip('.')})"
+        ) from None
+
+
+def check_page_images(page: object, index: int, limits: Limits) -> None:
+    """Refuse a page drawing an image larger than the pixel limit: rendering decodes it at full size."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,)):  # type: ignore[attr-defined]
+        try:
+            width, height = obj.get_px_size()
+        except pdfium.PdfiumError:
+            continue
+        if width * height > limits.image_pixels:
+            raise LimitExceeded(
+                f"page {index + 1} draws an image of {width}x{height} pixels, over the limit of {limits.image_pixels}"
+            )
+
+
+def ocr_jobs(jobs: Iterator[tuple[int, Path, int]], limits: Limits, work: Path) -> Iterator[list[OcrLine]]:
+    """OCR grayscale images [(index, path, dpi)] made one at a time by `jobs` as Tesseract frees up; one
+    list of lines per image, in order. Each image is removed once read."""
+    for _, lines in _run_jobs(jobs, limits, work, remove_images=True):
+        yield lines
 
 
 def _run_jobs(

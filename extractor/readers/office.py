@@ -1,6 +1,7 @@
 """Word 97-2003 .doc, .rtf and OpenDocument .odt: converted to DOCX by LibreOffice, then read as DOCX.
 
-LibreOffice runs headless in a private temporary directory with its own throw-away profile (so runs
+LibreOffice runs headless in a private temporary directory (removed on SIGINT/SIGTERM too, and counted
+against the temporary-disk budget `VNPLAN_TMP_MB`) with its own throw-away profile (so runs
 never share or corrupt a user profile and can run in parallel), macros disabled, under the sandbox's
 time and memory limits. Its output is read by the DOCX reader, so numbering labels, tables and layout
 tables come out exactly as for a native DOCX.
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from extractor.base.blocks import ReadResult
@@ -18,6 +18,7 @@ from extractor.base.errors import VnplanError
 from extractor.base.limits import Limits
 from extractor.readers import docx as docx_reader
 from extractor.readers.sandbox import run_program
+from extractor.readers.scratch import TempBudget, scratch_dir
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 
@@ -67,6 +68,7 @@ def convert_to_docx(path: Path, limits: Limits, workdir: Path) -> Path:
         cwd=workdir,
         memory_bytes=limits.memory_bytes,
         env=env,
+        file_bytes=limits.tmp_bytes,  # no file it writes in its temporary folder can exceed the budget
     )
     produced = outdir / "input.docx"
     if not produced.is_file() or produced.stat().st_size == 0:
@@ -94,8 +96,15 @@ def _disable_macros(profile: Path) -> None:
 
 
 def read(path: Path, limits: Limits) -> ReadResult:
-    with tempfile.TemporaryDirectory(prefix="vnplan-office-") as tmp:
-        converted = convert_to_docx(path, limits, Path(tmp))
+    if path.suffix.lower() == ".odt":
+        # LibreOffice parses the ODT's XML itself: its parts get the DOCX reader's checks (zip bombs, DTDs)
+        # before it does.
+        docx_reader.check_package(path, limits, kind="ODT")
+    with scratch_dir("vnplan-office-") as work:
+        budget = TempBudget(limits, work)
+        budget.reserve(path.stat().st_size)
+        converted = convert_to_docx(path, limits, work)
+        budget.check()  # LibreOffice's profile, its own temporary files and the converted DOCX
         result = docx_reader.read(converted, limits)
     result.format = path.suffix.lower().lstrip(".")
     return result

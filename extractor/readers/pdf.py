@@ -70,7 +70,10 @@ def _open(path: Path):  # noqa: ANN202 - pypdfium2.PdfDocument, imported lazily
 
 
 def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent], list[tuple[str, str]]]:  # noqa: ANN001
+    import pypdfium2 as pdfium
     import pypdfium2.raw as raw
+
+    from extractor.readers.ocr import load_page
 
     pages: list[PageContent] = []
     to_ocr: list[int] = []
@@ -78,11 +81,11 @@ def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent]
     plumber = PlumberDoc(path)
     try:
         for index in range(len(document)):
-            page = document[index]
+            page = load_page(document, index)
             if document.formenv is not None and raw.FPDFPage_GetAnnotCount(page.raw) > 0:
                 page.flatten()
                 page.close()
-                page = document[index]
+                page = load_page(document, index)
             width, height = page.get_size()
             content = PageContent(index + 1, width, height)
             textpage = page.get_textpage()
@@ -99,6 +102,8 @@ def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent]
                 content.lines = _lines_from_runs(runs, content.number)
             pages.append(content)
             page.close()
+    except pdfium.PdfiumError as exc:  # a page that loads but whose text or objects cannot be read
+        raise VnplanError(f"corrupt PDF ({str(exc).rstrip('.')})") from None
     finally:
         plumber.close()
     if to_ocr:

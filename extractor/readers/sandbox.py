@@ -16,16 +16,17 @@ from pathlib import Path
 from extractor.base.errors import LimitExceeded, VnplanError
 
 
-def _with_memory_cap(argv: list[str], memory_bytes: int | None) -> list[str]:
-    """Prefix the command with util-linux `prlimit --as`, which caps the child's address space without
-    Python code between fork and exec (`preexec_fn` is unsafe when threads run, and OCR runs Tesseract
-    from two threads)."""
-    if not memory_bytes:
+def _with_memory_cap(argv: list[str], memory_bytes: int | None, file_bytes: int | None = None) -> list[str]:
+    """Prefix the command with util-linux `prlimit --as` (and `--fsize`), which caps the child's address
+    space (and the size of any file it writes) without Python code between fork and exec (`preexec_fn`
+    is unsafe when threads run, and OCR runs Tesseract from two threads)."""
+    caps = ([f"--as={memory_bytes}"] if memory_bytes else []) + ([f"--fsize={file_bytes}"] if file_bytes else [])
+    if not caps:
         return argv
     prlimit = shutil.which("prlimit")
     if prlimit is None:  # util-linux is essential on Debian; elsewhere the program runs uncapped
         return argv
-    return [prlimit, f"--as={memory_bytes}", "--", *argv]
+    return [prlimit, *caps, "--", *argv]
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
@@ -63,6 +64,7 @@ def run_program(
     cwd: Path | None = None,
     memory_bytes: int | None = None,
     env: dict | None = None,
+    file_bytes: int | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run `argv` with a wall-time limit; return the completed process (the caller checks returncode).
 
@@ -77,7 +79,7 @@ def run_program(
         raise VnplanError(f"{Path(program).name} is not installed (needed to read this file)")
     try:
         process = subprocess.Popen(
-            _with_memory_cap([resolved, *argv[1:]], memory_bytes),
+            _with_memory_cap([resolved, *argv[1:]], memory_bytes, file_bytes),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
