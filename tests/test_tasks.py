@@ -329,3 +329,84 @@ def test_submission_closing_and_unit_predicates():
         ["Sở Tư pháp"],
         ["Chi cục Thủy lợi"],
     ]
+
+
+# --- table cells holding several bullets: a timetable (Chương trình công tác tháng) ---------------------
+
+# The rows of a monthly work programme as its DOCX gives them (UBND tỉnh Hà Tĩnh, February 2018): a
+# day column, a content cell of bullets behind "Sáng:" / "Chiều:" labels, and two unit columns whose
+# bullets line up with the content's.
+TIMETABLE = [
+    ["Ngày", "Nội dung công việc", "Cơ quan Chuẩn bị", "Lãnh đạo Chủ trì"],
+    ["1",
+     ["Sáng: 7h30’ Tổ chức Lễ chào cờ đầu tháng",
+      "- Giao ban UBND tỉnh triển khai thực hiện kinh tế xã hội tháng 2 năm 2018",
+      "Chiều: - Đi thăm hỏi, tặng quà các đơn vị và đồng bào dân tộc Chứt, huyện Hương Khê",
+      "- Giao ban Ban Quản lý Khu kinh tế tỉnh"],
+     ["- VP UBND tỉnh", "- VP UBND tỉnh", "", "- Huyện H. Khê,", "Bộ CH BĐBP", "- BQL KKT tỉnh"],
+     ["- Chủ tịch, các PCT", "- Chủ tịch, các PCT", "", "- Đ/c Khánh - CT", "", "- Đ/c Thắng - PCT"]],
+    ["4", ["Chủ Nhật"], [], []],
+    ["5",
+     ["- Chủ tịch UBND tỉnh tham gia Đoàn công tác tại nước bạn (từ ngày 04/02/2018 đến ngày 06/02/2018)",
+      "Sáng: - Làm việc với Đoàn công tác của Bộ Y tế"],
+     ["- Sở Ngoại vụ, VP UBND tỉnh", "", "- Sở Y tế", "- Sở Nội vụ"],
+     ["Đ/c Vinh - PCT"]],
+]
+
+
+def _timetable_blocks() -> list[Block]:
+    blocks = [_para("2. Dự kiến lịch làm việc:")]
+    for number, row in enumerate(TIMETABLE):
+        lines = [cell if isinstance(cell, list) else [cell] for cell in row]
+        cells = [" ".join(line for line in cell if line) for cell in lines]
+        blocks.append(Block(kind="row", cells=cells, table=0, row=number, cell_lines=lines))
+    return blocks
+
+
+def test_timetable_cells_give_one_task_per_bullet_with_the_day_and_aligned_units():
+    layout = assemble(_timetable_blocks())
+    meta = Metadata(title="Công tác tháng 02 năm 2018 của Ủy ban nhân dân tỉnh", plan_year=2018)
+    tasks = find_tasks(layout, [], meta)
+
+    def pieces(units: list[str]) -> list[str]:  # units as the guidelines compare them: between commas
+        return [p.strip() for unit in units for p in unit.split(",")]
+
+    got = [(t.text, t.period.deadlines, pieces(t.lead)) for t in tasks]
+    assert got[:4] == [
+        ("Tổ chức Lễ chào cờ đầu tháng", ["2018-02-01"], ["VP UBND tỉnh", "Chủ tịch", "các PCT"]),
+        ("Giao ban UBND tỉnh triển khai thực hiện kinh tế xã hội tháng 2 năm 2018", ["2018-02-01"],
+         ["VP UBND tỉnh", "Chủ tịch", "các PCT"]),
+        ("Đi thăm hỏi, tặng quà các đơn vị và đồng bào dân tộc Chứt, huyện Hương Khê", ["2018-02-01"],
+         ["Huyện H. Khê", "Bộ CH BĐBP", "Đ/c Khánh - CT"]),
+        ("Giao ban Ban Quản lý Khu kinh tế tỉnh", ["2018-02-01"], ["BQL KKT tỉnh", "Đ/c Thắng - PCT"]),
+    ]
+    # The weekday alone is no task; a bullet's own dates win over its row's day; three unit bullets for
+    # two content bullets cannot be aligned (none is given), one leader for the row goes to both.
+    assert [t.text for t in tasks[4:]] == [
+        "Chủ tịch UBND tỉnh tham gia Đoàn công tác tại nước bạn (từ ngày 04/02/2018 đến ngày 06/02/2018)",
+        "Làm việc với Đoàn công tác của Bộ Y tế",
+    ]
+    assert tasks[4].period.deadlines == ["2018-02-06"] and tasks[5].period.deadlines == ["2018-02-05"]
+    assert tasks[4].lead == tasks[5].lead == ["Đ/c Vinh - PCT"]
+    for task in tasks:  # every offset points at the bullet's own text
+        assert layout.text[task.start : task.end].endswith(task.text[-10:])
+
+
+def test_a_cell_with_one_entry_is_one_task():
+    rows = [["Ngày", "Nội dung công việc", "Cơ quan chuẩn bị"], ["3", ["- Họp Ban Chỉ đạo"], ["Sở Y tế"]]]
+    blocks = [Block(kind="row", cells=[" ".join(c) if isinstance(c, list) else c for c in row], table=0, row=i,
+                    cell_lines=[c if isinstance(c, list) else [c] for c in row]) for i, row in enumerate(rows)]
+    tasks = find_tasks(assemble(blocks), [], Metadata(title="Công tác tháng 3 năm 2024", plan_year=2024))
+    assert [(t.text, t.period.deadlines, t.lead) for t in tasks] == [("Họp Ban Chỉ đạo", ["2024-03-03"], ["Sở Y tế"])]
+
+
+def test_timetable_of_a_real_monthly_programme():
+    """The February 2018 programme of UBND tỉnh Hà Tĩnh (corpus/wild, tune): one task per scheduled entry."""
+    from tests.test_wild import need_documents
+
+    path = need_documents() / "province-vpubnd-hatinh-ctr-cong-tac-thang-02-2018.docx"
+    doc = extract(path)
+    table = [t for t in doc.tasks if t.origin == "table"]
+    assert len(table) >= 60
+    assert all(d.startswith("2018-02-") for t in table for d in t.period.deadlines)
+    assert sum(1 for t in table if t.lead) >= 0.8 * len(table)

@@ -1,5 +1,11 @@
 """Tasks from task tables: columns mapped by their header's meaning, group rows giving their quarter,
 wrapped rows joined, a table continued over a page break read as one table.
+
+A content cell that holds several bullets (a timetable's day: "Sáng: - Họp ... - Làm việc ...") gives
+one task per bullet (guidelines, "Table cells holding several bullets"), each with the row's time and
+the unit cells' bullets aligned with it: by order when the unit cell lists as many bullets, the whole
+cell when it names one, none when the counts differ (the alignment cannot be read). A day column
+holding a bare day number is a day of the month the plan is for ("Chương trình công tác tháng 02").
 """
 
 from __future__ import annotations
@@ -18,6 +24,62 @@ from models import Period
 _COLUMN_PRIORITY = ("number", "coordinating", "monitor", "time", "product", "note", "content", "lead")
 _GROUP_NUMBER_RE = re.compile(r"^(?:[IVXLC]+|[A-ZĐ])[.)]?$")
 _ITEM_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)*[.)]?$")
+_BARE_DAY_RE = re.compile(r"\s*(\d{1,2})\s*")
+# What only precedes an entry of a schedule cell: the part of the day and a clock time ("Sáng:",
+# "Chiều: 14h00", "7h30’"); a weekday alone on its line ("Thứ Bảy", "Chủ nhật") labels the day.
+_DAY_PART_RE = re.compile(
+    r"(?:(?:buổi\s+)?(?:sáng|chiều|trưa|tối)\b\s*:?\s*)?(?:\d{1,2}\s*(?:h|giờ)\s*\d{0,2}\s*['’‘]?\s*:?\s*)?",
+    re.IGNORECASE,
+)
+_WEEKDAY_RE = re.compile(r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*:?", re.IGNORECASE)
+_CELL_BULLET_RE = re.compile(r"[-+•*–—]\s*")
+
+
+@dataclass
+class CellItem:
+    """One entry of a cell that lists several: its text and where it lies in the cell's text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def cell_items(lines: list[str]) -> tuple[list[CellItem], bool]:
+    """The entries of a cell from its paragraphs, and whether any opened with a bullet. A paragraph opens
+    an entry when it starts with a bullet (after any day-part label) or follows a label; otherwise it
+    continues the entry above ("- Huyện H. Khê," / "Bộ CH BĐBP" is one). Offsets are into the cell text,
+    the non-empty paragraphs joined by spaces, as readers lay it out."""
+    items: list[CellItem] = []
+    marked = False
+    opens_next = True
+    pos = 0
+    for line in lines:
+        if not line:
+            continue
+        line_start, pos = pos, pos + len(line) + 1
+        if _WEEKDAY_RE.fullmatch(line):
+            opens_next = True
+            continue
+        label = _DAY_PART_RE.match(line)
+        body_at = label.end() if label else 0
+        bullet = _CELL_BULLET_RE.match(line, body_at)
+        if bullet:
+            marked = True
+            after = _DAY_PART_RE.match(line, bullet.end())  # "- Sáng: Hội nghị ..."
+            body_at = after.end() if after else bullet.end()
+        body = line[body_at:].strip()
+        if not body:
+            opens_next = opens_next or body_at > 0
+            continue
+        body_start = line_start + line.index(body, body_at)
+        if bullet or opens_next or body_at > 0 or not items:
+            items.append(CellItem(body, body_start, line_start + len(line)))
+        else:
+            items[-1].text += " " + body
+            items[-1].end = line_start + len(line)
+        opens_next = False
+    return items, marked
+
 
 
 @dataclass
@@ -27,12 +89,18 @@ class TableTask:
     end: int
     number: str
     lead_parts: list[str] = field(default_factory=list)
+    lead_more_parts: list[str] = field(default_factory=list)
+    """The cells of a second column of who acts (read apart: its units are not the first column's)."""
     coordinating_parts: list[str] = field(default_factory=list)
     time_parts: list[str] = field(default_factory=list)
     group_period: Period | None = None
     extra_lead: list[str] = field(default_factory=list)
     extra_coordinating: list[str] = field(default_factory=list)
     extra_periods: list[Period] = field(default_factory=list)
+    plan_month: int | None = None
+    """The one month the plan is for, where its title names one (a day column's bare days fall in it)."""
+    bullet: bool = False
+    """One bullet of a cell that holds several: its own time, where it has one, wins over the row's."""
 
     @property
     def text(self) -> str:
@@ -40,11 +108,18 @@ class TableTask:
 
     def period(self, plan_year: int | None) -> Period:
         own = period_of(self.text, plan_year)
-        cell = period_of(" ".join(self.time_parts), plan_year, scheduled=True)
+        time_text = " ".join(self.time_parts)
+        day = _BARE_DAY_RE.fullmatch(time_text)
+        if day and self.plan_month and plan_year and 1 <= int(day[1]) <= 31:
+            time_text = f"ngày {int(day[1])}/{self.plan_month}/{plan_year}"
+        cell = period_of(time_text, plan_year, scheduled=True)
+        if self.bullet and own.deadlines:  # a bullet's own dates win over its row's day
+            return merge_periods(self.group_period, own)
         return merge_periods(self.group_period, cell, own, *self.extra_periods)
 
     def units(self) -> tuple[list[str], list[str]]:
-        lead = _unique(split_units(" ".join(self.lead_parts)) + self.extra_lead)
+        lead = split_units(" ".join(self.lead_parts)) + split_units(" ".join(self.lead_more_parts))
+        lead = _unique(lead + self.extra_lead)
         coordinating = _unique(split_units(" ".join(self.coordinating_parts)) + self.extra_coordinating)
         return lead, coordinating
 
@@ -114,7 +189,10 @@ def header_map(cells: list[str]) -> dict[int, str] | None:
         if len(cell) > 60:
             return None
         column = classify_header(cell)
-        if column and column not in mapping.values():
+        if column == "lead" and "lead" in mapping.values() and "lead_more" not in mapping.values():
+            # A second column of who acts ("Cơ quan chuẩn bị" beside "Lãnh đạo chủ trì"): its units lead too.
+            mapping[index] = "lead_more"
+        elif column and column not in mapping.values():
             mapping[index] = column
     values = set(mapping.values())
     if "content" in values and values & {"lead", "coordinating", "time"}:
@@ -136,7 +214,7 @@ def _tables(layout: Layout) -> list[list[Block]]:
     return [tables[k] for k in sorted(tables)]
 
 
-def find_table_tasks(layout: Layout, plan_year: int | None) -> list[TableTask]:
+def find_table_tasks(layout: Layout, plan_year: int | None, plan_month: int | None = None) -> list[TableTask]:
     found: list[TableTask] = []
     mapping: dict[int, str] | None = None
     width = 0
@@ -155,6 +233,8 @@ def find_table_tasks(layout: Layout, plan_year: int | None) -> list[TableTask]:
             mapping = None
             continue
         found.extend(_read_rows(rows[start:], mapping, plan_year, found[-1] if found else None))
+    for task in found:
+        task.plan_month = plan_month
     return found
 
 
@@ -180,9 +260,11 @@ def _read_rows(
         values = {meaning: _cell(row, index) for meaning, index in columns.items()}
         number = values.get("number", ("", 0, 0))[0].strip()
         content, c_start, c_end = values.get("content", ("", row.start, row.end))
-        others = [values[m][0] for m in ("lead", "coordinating", "time") if m in values and values[m][0]]
+        others = [values[m][0] for m in ("lead", "lead_more", "coordinating", "time") if m in values and values[m][0]]
         if not content and not others and not number:
             continue
+        if _WEEKDAY_RE.fullmatch(content):
+            continue  # a timetable's day with nothing scheduled but its weekday ("Chủ nhật")
         heading = time_heading(content) if content else None
         if (number and _GROUP_NUMBER_RE.match(number) and not others) or (heading and not others and not number):
             group = heading[0] if heading else period_of(content, plan_year) or None
@@ -191,7 +273,9 @@ def _read_rows(
             last = None
             continue
         same_content = not content or _same_text(content, last.text) if last is not None else False
-        if not number and last is not None and not same_content:
+        # Without a number column, a row with a time of its own (a timetable's day) is a new entry.
+        own_time = "number" not in columns and bool(values.get("time", ("",))[0].strip())
+        if not number and last is not None and not same_content and not own_time:
             # A row wrapped over several lines: its cells continue the task above.
             last.text_parts.append(content)
             last.end = max(last.end, c_end) if content else last.end
@@ -208,6 +292,14 @@ def _read_rows(
             continue
         if not content:
             continue
+        bullets = _bullet_tasks(row, columns, values, number, group)
+        if bullets:
+            tasks.extend(bullets)
+            last = None
+            continue
+        bullet = _CELL_BULLET_RE.match(content)  # "- Họp Ban Chỉ đạo": the text without its bullet
+        if bullet:
+            content, c_start = content[bullet.end() :], c_start + bullet.end()
         task = TableTask([content], c_start, c_end, number, group_period=group)
         _add_cells(task, values)
         tasks.append(task)
@@ -215,9 +307,59 @@ def _read_rows(
     return tasks
 
 
+def _bullet_tasks(
+    row: Block, columns: dict[str, int], values: dict[str, tuple[str, int, int]], number: str, group: Period | None
+) -> list[TableTask]:
+    """One task per bullet of a content cell that lists several, else []."""
+    lines = row.cell_lines
+    index = columns.get("content")
+    if lines is None or index is None or index >= len(lines):
+        return []
+    items, marked = cell_items(lines[index])
+    if not marked or len(items) < 2:
+        return []
+    c_start = values["content"][1]
+    unit_columns = {
+        meaning: _aligned_units(lines, columns.get(meaning), len(items))
+        for meaning in ("lead", "lead_more", "coordinating")
+    }
+    tasks = []
+    for k, item in enumerate(items):
+        task = TableTask([item.text], c_start + item.start, c_start + item.end, number, group_period=group, bullet=True)
+        if "time" in values and values["time"][0]:
+            task.time_parts.append(values["time"][0])
+        task.extra_lead += _entry_units(unit_columns["lead"][k]) + _entry_units(unit_columns["lead_more"][k])
+        task.extra_coordinating += _entry_units(unit_columns["coordinating"][k])
+        tasks.append(task)
+    return tasks
+
+
+def _entry_units(entries: list[str]) -> list[str]:
+    """The units of a unit column's entries: the unit parser's, or else the entry as written, split at
+    commas and semicolons (the column's header says it names who acts: "VP UBND tỉnh", "Đ/c Khánh - CT")."""
+    units: list[str] = []
+    for entry in entries:
+        units += split_units(entry) or [piece.strip() for piece in re.split(r"[,;]", entry) if piece.strip()]
+    return units
+
+
+def _aligned_units(lines: list[list[str]], index: int | None, count: int) -> list[list[str]]:
+    """The unit text for each of `count` bullets: by order, the whole cell when it names one entry, or
+    nothing when the cell lists another number of entries."""
+    if index is None or index >= len(lines):
+        return [[] for _ in range(count)]
+    items, _ = cell_items(lines[index])
+    if len(items) == count:
+        return [[item.text] for item in items]
+    if len(items) == 1:
+        return [[items[0].text] for _ in range(count)]
+    return [[] for _ in range(count)]
+
+
 def _add_cells(task: TableTask, values: dict[str, tuple[str, int, int]]) -> None:
     for meaning, parts in (
         ("lead", task.lead_parts),
+        ("lead_more", task.lead_more_parts),
         ("coordinating", task.coordinating_parts),
         ("time", task.time_parts),
     ):

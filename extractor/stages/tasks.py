@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from extractor.base.blocks import Layout
-from extractor.stages.periods import has_time
+from extractor.stages.periods import has_time, period_of
 from extractor.stages.segment import section_at
 from extractor.stages.task_prose import find_prose_tasks
 from extractor.stages.task_tables import find_table_tasks
@@ -27,6 +27,12 @@ def _plan_year(layout: Layout, metadata: Metadata) -> int | None:
     return max(years) if years else None
 
 
+def _plan_month(metadata: Metadata, plan_year: int | None) -> int | None:
+    """The one month a plan is for, when its title names exactly one ("Chương trình công tác tháng 02")."""
+    months = period_of(metadata.title.lower(), plan_year).months if metadata.title else []
+    return months[0] if len(months) == 1 else None
+
+
 def find_tasks(layout: Layout, sections: list[Section], metadata: Metadata) -> list[Task]:
     plan_year = _plan_year(layout, metadata)
     found: list[tuple[int, Task]] = []
@@ -37,7 +43,7 @@ def find_tasks(layout: Layout, sections: list[Section], metadata: Metadata) -> l
                     period=period, lead=lead, coordinating=coordinating, start=start, end=end)
         found.append((start, task))
 
-    for item in find_table_tasks(layout, plan_year):
+    for item in find_table_tasks(layout, plan_year, _plan_month(metadata, plan_year)):
         lead, coordinating = item.units()
         period = item.period(plan_year)
         if not (lead or coordinating or has_time(period)):

@@ -356,9 +356,10 @@ def split_units(text: str) -> list[str]:
         units, end = parsed
         pieces.extend(u.text for u in units)
         rest = part[end:].strip(" ,.")
-        if rest and pieces:
-            # Words the list parser stopped at still belong to the cell's last unit.
-            pieces[-1] = f"{pieces[-1]} {rest}" if part[end - 1 : end] != "," else pieces[-1]
+        if rest and pieces and units and part[end - 1 : end] != ",":
+            # Words the list parser stopped at still belong to the cell's last unit, as written
+            # ("Huyện H. Khê": the parser stops at "H.", whose dot is kept).
+            pieces[-1] = part[units[-1].start : len(part.rstrip(" ,."))]
     return [p for p in pieces if p]
 
 
