@@ -152,3 +152,27 @@ def test_audit_command_on_extracted_json(tmp_path, fmt):
         assert all({"document", "start", "quote", "rule", "severity"} <= set(f) for f in json.loads(out.stdout))
     else:
         assert out.stdout.splitlines()[0].startswith("document,rule,severity")
+
+
+def test_national_assembly_codes_are_well_formed():
+    """Laws and resolutions of the National Assembly carry no type part: n/year/QH + term."""
+    assert code_parts("163/2024/QH15") == ("state", None, "QH15")
+    for text, code, doc_type in (
+        ("Nghị quyết số 163/2024/QH15 ngày 27/11/2024", "163/2024/QH15", "Nghị quyết"),
+        ("Luật Phòng, chống ma túy số 73/2021/QH14", "73/2021/QH14", "Luật"),
+        ("Luật Thi đua, khen thưởng số 06/2022/QH15", "06/2022/QH15", "Luật"),
+    ):
+        c = cite(text, doc_type=doc_type, code=code, year=int(code.split("/")[1]))
+        assert not {"malformed-code", "type-mismatch"} & set(rules(make_doc(c, issued="2025-06-01"))), code
+
+
+def test_no_finding_for_a_valid_code_of_any_issuer_in_the_table():
+    """Every issuer code of issuer_codes.csv, in the form of its family, passes the code rules."""
+    from extractor.base.resources import read_csv
+
+    for row in read_csv("issuer_codes.csv"):
+        if not row["code"]:
+            continue
+        code = f"12/KH-{row['code']}" if row["family"] == "state" else f"12-KH/{row['code']}"
+        c = cite(f"Kế hoạch số {code} ngày 10/01/2024", doc_type="Kế hoạch", code=code, date="2024-01-10")
+        assert not {"malformed-code", "type-mismatch"} & set(rules(make_doc(c))), code

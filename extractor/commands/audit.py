@@ -70,12 +70,16 @@ _PARTY_CODE = re.compile(r"^(?P<num>[\d.]+)-(?P<symbol>.+)$")
 
 
 def code_parts(code: str) -> tuple[str, str | None, str | None] | None:
-    """(form, type part, issuer part) of a code: form "state" for n/TYPE-ISSUER, "party" for n-TYPE/ISSUER."""
+    """(form, type part, issuer part) of a code: form "state" for n/TYPE-ISSUER, "party" for n-TYPE/ISSUER.
+    A state symbol without a type part is the issuer alone: laws and resolutions of the National Assembly
+    are numbered n/year/QH + its term ("06/2022/QH15")."""
     state = _STATE_CODE.match(code)
     if state:
         symbol = state.group("symbol")
         if "/" in symbol:  # "12-NQ/TW" never matches here; "01/CT/UBND" is malformed either way
             return "state", symbol.split("/")[0], symbol.split("/")[-1]
+        if "-" not in symbol:
+            return "state", None, symbol
         type_part, _, issuer = symbol.partition("-")
         return "state", type_part, issuer or None
     party = _PARTY_CODE.match(code)
@@ -95,8 +99,15 @@ def _code_tables() -> tuple[dict[str, set[str]], dict[str, str]]:
     types: dict[str, set[str]] = defaultdict(set)
     for row in read_csv("doc_types.csv"):
         types[row["code"]].add(row["name"])
-    families = {row["code"]: row["family"] for row in read_csv("issuer_codes.csv") if row.get("family")}
+    # Rows without a code (Bộ Chính trị, Ban Bí thư: their documents are numbered …/TW) name no issuer part.
+    families = {row["code"]: row["family"] for row in read_csv("issuer_codes.csv") if row["code"] and row["family"]}
     return dict(types), families
+
+
+def issuer_code(issuer_part: str) -> str:
+    """The issuer code an issuer part begins with, its term number dropped: QH15 -> QH, HĐND17 -> HĐND,
+    UBND-THVX -> UBND."""
+    return re.sub(r"\d+$", "", issuer_part.split("-")[0])
 
 
 # ---------------------------------------------------------------------------------------------- dates
@@ -166,11 +177,11 @@ def check_document(doc: PlanDocument, registry: list[RegistryRow]) -> list[Findi
         if parts:
             form, type_part, issuer_part = parts
             written = _written_type(c, known_types)
-            allowed = types_by_code.get(type_part or "", set())
+            allowed = types_by_code.get(type_part, set()) if type_part else set()
             if written and allowed and written not in allowed:
                 expected = ", ".join(sorted(allowed))
                 add("type-mismatch", "error", f"'{written}' cited with a code of type '{type_part}' ({expected})")
-            family = families.get(issuer_part or "")
+            family = families.get(issuer_code(issuer_part)) if issuer_part else None
             if family == "party" and form == "state":
                 add("malformed-code", "error", f"Party document in the state form: {c.code} (expected n-TYPE/ISSUER)")
             elif family == "state" and form == "party":
@@ -202,7 +213,7 @@ def issuer_level(code: str) -> str | None:
     parts = code_parts(code)
     if not parts or not parts[2]:
         return None
-    issuer_part = re.sub(r"\d+$", "", parts[2].split("-")[-1])
+    issuer_part = issuer_code(parts[2].split("-")[-1])
     levels = {row["code"]: row["level"] for row in read_csv("issuer_codes.csv")}
     return levels.get(issuer_part)
 
