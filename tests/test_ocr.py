@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -139,5 +140,8 @@ def test_time_limit_stops_a_multi_page_scan_and_its_tesseracts():
         extract(CORPUS / "scan" / "004_733c3bcffdaa3c3d.pdf", Limits(seconds=1.0))
     assert time.monotonic() - began < 10  # stopped at the limit, not after every page was recognised
     time.sleep(0.5)
-    left = subprocess.run(["pgrep", "-f", "tesseract.*vnplan-ocr"], capture_output=True, text=True).stdout
+    # Only this process's Tesseracts: their work folder is vnplan-ocr-<our pid>-... (another vnplan may be
+    # running OCR on the same machine).
+    mine = f"tesseract.*vnplan-ocr-{os.getpid()}-"
+    left = subprocess.run(["pgrep", "-f", mine], capture_output=True, text=True).stdout
     assert left.strip() == ""

@@ -86,6 +86,16 @@ def test_converted_plan_table_over_page_break(converted: Path) -> None:
     assert result.pages and result.pages >= 8
 
 
+def test_table_rows_keep_each_cells_lines(converted: Path) -> None:
+    """Every row of a ruled table carries its cells' lines as drawn (what the task stage splits bullets
+    by), one list per cell, their words those of the cell's text."""
+    rows = [b for b in read(converted, Limits()).blocks if b.kind == "row"]
+    for row in rows:
+        assert row.cell_lines is not None and len(row.cell_lines) == len(row.cells or [])
+        for cell, lines in zip(row.cells or [], row.cell_lines, strict=True):
+            assert "".join(" ".join(lines).split()).replace("-", "") == "".join(cell.split()).replace("-", "")
+
+
 def test_page_limit(converted: Path) -> None:
     with pytest.raises(LimitExceeded):
         read(converted, Limits(pages=2))

@@ -410,3 +410,11 @@ def test_timetable_of_a_real_monthly_programme():
     assert len(table) >= 60
     assert all(d.startswith("2018-02-") for t in table for d in t.period.deadlines)
     assert sum(1 for t in table if t.lead) >= 0.8 * len(table)
+
+
+def test_header_word_broken_by_a_narrow_pdf_column():
+    from extractor.stages.task_tables import classify_header
+
+    assert classify_header("Ngà y") == classify_header("Ngày") == "time"
+    assert classify_header("Nội dung công việc") == "content"
+    assert classify_header("Ghi chép") is None  # no keyword, whole or broken

@@ -91,6 +91,8 @@ class TableRows:
     bottom: float
     columns: list[tuple[float, float]]
     rows: list[list[str]]
+    cell_lines: list[list[list[str]]] | None = None
+    """Per row, each cell's text lines as drawn (Block.cell_lines), where the table reader gives them."""
 
 
 @dataclass(slots=True)
@@ -166,16 +168,24 @@ def blocks_from_pages(pages: list[PageContent]) -> list[Block]:
                     table_index += 1
                     row_count = 0
                 rows = item.rows
+                lines: list[list[list[str]] | None] = (
+                    list(item.cell_lines) if item.cell_lines is not None else [None for _ in rows]
+                )
                 if continuing and previous_table is not None and rows and rows[0] == previous_table.rows[0]:
-                    rows = rows[1:]  # the header row repeated on the new page
+                    rows, lines = rows[1:], lines[1:]  # the header row repeated on the new page
                 if continuing and rows and _split_row(blocks[-1], rows[0]):
                     # A row broken by the page break: its rest has no number in the first column.
                     last = blocks[-1]
                     pairs = zip(last.cells or [], rows[0], strict=True)
                     last.cells = [" ".join(part for part in pair if part) for pair in pairs]
-                    rows = rows[1:]
-                for cells in rows:
-                    blocks.append(Block(kind="row", cells=cells, page=page.number, table=table_index, row=row_count))
+                    if last.cell_lines is not None and lines[0] is not None:
+                        last.cell_lines = [a + b for a, b in zip(last.cell_lines, lines[0], strict=True)]
+                    rows, lines = rows[1:], lines[1:]
+                for cells, cell_lines in zip(rows, lines, strict=True):
+                    blocks.append(
+                        Block(kind="row", cells=cells, page=page.number, table=table_index, row=row_count,
+                              cell_lines=cell_lines)
+                    )
                     row_count += 1
                 previous_table = item
             else:

@@ -60,12 +60,12 @@ class PlumberDoc:
             return []
         found: list[TableRows] = []
         for table in tables:
-            rows = _table_rows(page, table, legacy_fonts)
+            rows, lines = _table_rows(page, table, legacy_fonts)
             if len(rows) < 2 and max((len(r) for r in rows), default=0) < 2:
                 continue  # a framed paragraph or a lone box, not a table
             _, top, _, bottom = table.bbox
             columns = [(c.bbox[0], c.bbox[2]) for c in table.columns if c.bbox]
-            found.append(TableRows(index + 1, top, bottom, columns, rows))
+            found.append(TableRows(index + 1, top, bottom, columns, rows, lines))
         page.close()
         return found
 
@@ -74,18 +74,23 @@ class PlumberDoc:
             self.pdf.close()
 
 
-def _table_rows(page, table, legacy_fonts: set[str]) -> list[list[str]]:  # noqa: ANN001
+def _table_rows(page, table, legacy_fonts: set[str]) -> tuple[list[list[str]], list[list[list[str]]]]:  # noqa: ANN001
+    """The rows' cell texts, and each cell's lines as drawn (for cells that list several entries)."""
     from extractor.readers import legacy
 
     texts = table.extract()
     out: list[list[str]] = []
+    out_lines: list[list[list[str]]] = []
     for row, row_texts in zip(table.rows, texts, strict=False):
         cells: list[str] = []
+        row_lines: list[list[str]] = []
+        out_lines.append(row_lines)
         for j, bbox in enumerate(row.cells):
             if bbox is None:
                 # Covered by a cell merged across columns, or under one merged down the rows: an empty
                 # cell keeps the columns on the table's grid (as the DOCX reader does).
                 cells.append("")
+                row_lines.append([])
                 continue
             text = row_texts[j] or ""
             if legacy_fonts:
@@ -95,8 +100,9 @@ def _table_rows(page, table, legacy_fonts: set[str]) -> list[list[str]]:  # noqa
                 if font in legacy_fonts:
                     text = legacy.convert_run(text, font)[0]
             cells.append(clean_text(_join_cell_lines(text)))
+            row_lines.append([clean_text(line) for line in text.split("\n")])
         out.append(cells)
-    return out
+    return out, out_lines
 
 
 def _join_cell_lines(text: str) -> str:

@@ -168,6 +168,11 @@ def classify_header(cell: str) -> str | None:
                     return column
             elif re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", key):
                 return column
+    # A word broken by a narrow PDF column ("Ngà y"): the whole cell, its spaces dropped, is a keyword.
+    compact = key.replace(" ", "")
+    for column in _COLUMN_PRIORITY:
+        if any(compact == word.replace(" ", "") for word in keywords.get(column, [])):
+            return column
     return None
 
 
@@ -318,7 +323,8 @@ def _bullet_tasks(
     items, marked = cell_items(lines[index])
     if not marked or len(items) < 2:
         return []
-    c_start = values["content"][1]
+    cell_text, c_start, _ = values["content"]
+    _place_items(items, cell_text)
     unit_columns = {
         meaning: _aligned_units(lines, columns.get(meaning), len(items))
         for meaning in ("lead", "lead_more", "coordinating")
@@ -332,6 +338,22 @@ def _bullet_tasks(
         task.extra_coordinating += _entry_units(unit_columns["coordinating"][k])
         tasks.append(task)
     return tasks
+
+
+def _place_items(items: list[CellItem], cell_text: str) -> None:
+    """Put each entry where it stands in the cell's text. A reader may join a cell's lines otherwise than
+    with single spaces (PDF joins a word broken by a hyphen): find each entry's opening words, in order."""
+    cursor = 0
+    for item in items:
+        head = item.text[:24]
+        found = cell_text.find(head, cursor)
+        if found < 0:
+            item.start, item.end = min(item.start, len(cell_text)), min(item.end, len(cell_text))
+            continue
+        shift = found - item.start
+        item.start = found
+        item.end = min(len(cell_text), max(found + len(head), item.end + shift))
+        cursor = found + len(head)
 
 
 def _entry_units(entries: list[str]) -> list[str]:
