@@ -113,7 +113,7 @@ def _content_types(archive: zipfile.ZipFile, limits: Limits, kind: str) -> tuple
         member = archive.getinfo(_CONTENT_TYPES)
     except KeyError:
         return None
-    root = _refuse_declarations(archive, member, limits, kind)
+    root = _refuse_declarations(archive, member, limits, kind, want_root=True)
     if root is None:
         return None
     overrides: dict[str, str] = {}
@@ -158,10 +158,30 @@ _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"
                 b"\xd7\xcd\xc6\x9a")
 
 
+_XML_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+
+
+def _scan_suffices(blob: bytes) -> bool:
+    """Whether the byte scan for declarations has read the part as a parser would: a part in UTF-16/32 (the
+    scan looks in those), or in UTF-8 or an encoding its declaration names that writes "<!DOCTYPE" and
+    "<!ENTITY" as ASCII does. Any other declared encoding (EBCDIC, UTF-7, ...) is parsed to be sure."""
+    head = blob[3:] if blob.startswith(b"\xef\xbb\xbf") else blob
+    if not head.startswith(b"<?xml"):
+        return True  # no declaration in an ASCII-compatible form: UTF-8, or UTF-16/32 (BOM or not)
+    match = _XML_DECLARED_ENCODING.match(head)
+    if match is None:
+        return True  # no encoding named: UTF-8
+    try:
+        return all(marker.encode(match.group(1).decode("ascii")) == marker.encode("ascii")
+                   for marker in ("<!DOCTYPE", "<!ENTITY"))
+    except (LookupError, UnicodeError, ValueError):
+        return False
+
+
 def _refuse_declarations(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits, kind: str
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits, kind: str, want_root: bool = False
 ) -> etree._Element | None:
-    """Refuse the part if it declares a DTD; its parsed root when it is XML (else None)."""
+    """Refuse the part if it declares a DTD; with `want_root`, its parsed root when it is XML (else None)."""
     data = bytearray()
     try:
         with archive.open(member) as stream:
@@ -179,6 +199,8 @@ def _refuse_declarations(
         raise refused
     if blob.startswith(_IMAGE_MAGIC) and b"<" not in blob[:64]:
         return None
+    if not want_root and _scan_suffices(blob):
+        return None  # the byte scan read the part in its own encoding: parsing it again would only cost
     parser = etree.XMLParser(**_SECURE_PARSER_OPTIONS)
     try:
         tree = etree.ElementTree(etree.fromstring(blob, parser))
