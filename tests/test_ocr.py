@@ -145,3 +145,102 @@ def test_time_limit_stops_a_multi_page_scan_and_its_tesseracts():
     mine = f"tesseract.*vnplan-ocr-{os.getpid()}-"
     left = subprocess.run(["pgrep", "-f", mine], capture_output=True, text=True).stdout
     assert left.strip() == ""
+
+
+# Tables in scans --------------------------------------------------------------------------------------
+
+TABLE_DOCX = "lamdong-kh-kiem-tra-cchc-2026.docx"
+
+
+def _scan_of_docx(source: Path, work: Path, dpi: int = 200) -> tuple[Path, int]:
+    """The DOCX printed to PDF by LibreOffice, and its pages that hold the task table rasterised back into
+    an image-only PDF (as a scanner would give it); also the table's cell count in the DOCX."""
+    import subprocess
+
+    import pypdfium2 as pdfium
+
+    need_program("soffice")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    printed = work / f"{source.stem}.pdf"
+    table_pages = sorted({b.page for b in read(printed, Limits()).blocks if b.kind == "row" and b.page})
+    cells = {len(b.cells or []) for b in read(source, Limits()).blocks if b.kind == "row"}
+    assert table_pages and len(cells) == 1
+    document = pdfium.PdfDocument(str(printed))
+    images = [document[n - 1].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for n in table_pages]
+    document.close()
+    scan = work / f"{source.stem}-scan.pdf"
+    images[0].save(scan, save_all=True, append_images=images[1:], resolution=dpi)
+    return scan, cells.pop()
+
+
+def test_scanned_table_comes_out_as_rows_and_tasks(real_dir: Path, tmp_path: Path) -> None:
+    """A real plan's task table, scanned, is read as table rows on the DOCX's grid, and its tasks come
+    out of the table as they do from the DOCX."""
+    from extractor.pipeline import StageTimer, build_document
+
+    scan, cell_count = _scan_of_docx(real_dir / TABLE_DOCX, tmp_path)
+    result = read(scan, Limits())
+    rows = [b for b in result.blocks if b.kind == "row"]
+    assert result.ocr and len(rows) >= 10
+    assert all(len(b.cells or []) == cell_count for b in rows)
+    assert all(b.ocr and b.confidence is not None and 0.0 <= b.confidence <= 1.0 for b in rows if any(b.cells or []))
+    filled = [b for b in rows if sum(bool(c) for c in b.cells or []) >= 2]
+    assert len(filled) >= 0.8 * len(rows)
+    document = build_document(result, str(scan), "0" * 64, StageTimer(), Limits())
+    from_table = [t for t in document.tasks if t.origin == "table"]
+    assert len(from_table) >= 10
+
+
+def test_paragraphs_carry_word_confidence(real_dir: Path) -> None:
+    """OCR'd paragraphs carry the lowest confidence of their words, 0-1; a clear print reads high."""
+    result = read(real_dir / "lamdong-kh-589-hoi-nghi-scan.pdf", Limits())
+    paragraphs = [b for b in result.blocks if b.kind == "paragraph"]
+    measured = [b.confidence for b in paragraphs if b.confidence is not None]
+    assert len(measured) >= 0.9 * len(paragraphs)
+    assert all(0.0 <= c <= 1.0 for c in measured)
+    assert sorted(measured)[len(measured) // 2] > 0.5
+    # The framed conference title on page 5 is one box, not a table: it stays text.
+    assert not any(b.kind == "row" for b in result.blocks)
+
+
+def _ruled_page(columns: list[int], rows: list[int], merged_row: int) -> object:
+    """A white page image (numpy) with a ruled grid; row `merged_row` has no inner vertical rules."""
+    import numpy as np
+
+    page = np.full((1200, 1000), 255, dtype=np.uint8)
+    for y in rows:
+        page[y:y + 3, columns[0]:columns[-1] + 3] = 0
+    for x in columns:
+        page[rows[0]:rows[-1] + 3, x:x + 3] = 0
+    for x in columns[1:-1]:  # the merged row's inner rules painted out again
+        page[rows[merged_row] + 3:rows[merged_row + 1], x:x + 3] = 255
+    return page
+
+
+def test_grid_and_merged_cells_from_ruling_lines() -> None:
+    from extractor.readers import scan_tables
+
+    page = _ruled_page([100, 200, 600, 900], [100, 200, 300, 400, 500], merged_row=1)
+    grids, mask = scan_tables.find_grids(page, 200)
+    assert len(grids) == 1
+    grid = grids[0]
+    assert len(grid.xs) == 4 and len(grid.ys) == 5
+    assert grid.spans[(1, 0)] == (1, 1, 0, 2)  # the merged row is one cell from its first column
+    assert (1, 1) not in grid.spans and (0, 1) in grid.spans
+    assert (mask > 0).sum() > 0 and (scan_tables.erase_rulings(page, mask) == 255).all()
+    words = [ocr.OcrWord("I", 120, 230, 20, 30, 95.0, (1, 1, 1, 1)), ocr.OcrWord("Quý", 300, 230, 60, 30, 90.0, (1, 1, 1, 1)),
+             ocr.OcrWord("1", 120, 330, 20, 30, 80.0, (1, 1, 2, 1)), ocr.OcrWord("Lập", 220, 330, 60, 30, 96.0, (1, 1, 2, 1)),
+             ocr.OcrWord("kế", 290, 330, 40, 30, 70.0, (1, 1, 2, 1)), ocr.OcrWord("hoạch", 220, 370, 90, 20, 60.0, (1, 1, 3, 1))]
+    table = scan_tables.table_rows(grid, words, page=1, dpi=200)
+    assert table.rows[1] == ["I Quý", "", ""]
+    assert table.rows[2] == ["1", "Lập kế hoạch", ""]
+    assert table.cell_lines is not None and table.cell_lines[2][1] == ["Lập kế", "hoạch"]
+    assert table.row_confidence[2] == 0.6 and table.row_confidence[0] is None
+
+
+def test_a_lone_frame_is_not_a_table() -> None:
+    from extractor.readers import scan_tables
+
+    page = _ruled_page([100, 900], [100, 400], merged_row=0)
+    assert scan_tables.find_grids(page, 200)[0] == []

@@ -220,3 +220,32 @@ def test_join_wrapped() -> None:
     assert join_wrapped("kinh tế -", "xã hội") == "kinh tế - xã hội"  # a spaced dash keeps its space
     assert join_wrapped("tỉnh Bà Rịa", "- Vũng Tàu") == "tỉnh Bà Rịa - Vũng Tàu"
     assert join_wrapped("-", "Như trên") == "- Như trên"
+
+
+def test_character_runs_on_corpus_pdfs() -> None:
+    """The reader's character pass: every run starts with ink and holds no line break; the faster median
+    gives statistics.median's values on the page's own sizes and baselines."""
+    import statistics
+
+    import pypdfium2 as pdfium
+
+    from extractor.readers.pdf import _median, _page_runs
+    from tests.conftest import CORPUS
+
+    pdf = pdfium.PdfDocument(str(CORPUS / "pdf" / "000_b6e2a91fbbaf595e.pdf"))
+    try:
+        page = pdf[0]
+        textpage = page.get_textpage()
+        runs, legacy = _page_runs(textpage, page.get_size()[1])
+        textpage.close()
+    finally:
+        pdf.close()
+    assert runs and not legacy
+    assert all(not run[0].ch.isspace() for run in runs)
+    assert not any(c.ch in "\r\n" for run in runs for c in run)
+    text = " ".join("".join(c.ch for c in run) for run in runs)
+    assert "KẾ HOẠCH" in text.upper() or "Kế hoạch" in text
+    for run in runs:
+        ink = [c for c in run if not c.ch.isspace()]
+        for values in ([c.size for c in ink], [c.baseline for c in ink]):
+            assert _median(list(values)) == statistics.median(values)

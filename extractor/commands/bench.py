@@ -1,9 +1,11 @@
 """`vnplan bench`: speed and memory figures for this machine, printed (not asserted by tests).
 
 Measures, per input format, documents/s and pages/s for one worker and for all cores; time per stage;
-peak resident memory per worker; cold start of `vnplan extract one.txt`; plain pypdfium2 text
-extraction on the same PDFs as the floor to compare with; and a document 10x the corpus average to
-show how cost grows with size.
+peak resident memory per worker; cold start of `vnplan extract one.txt`; born-digital PDF pages/s of one
+`vnplan extract FILES -o DIR` process (start-up included) beside plain pypdfium2 text extraction of the
+same files; OCR seconds a page; and a document 10x the corpus average to show how cost grows with size.
+Each figure with a target is printed with PASS or FAIL. The samples are bundled with the package
+(`extractor/data/bench/`, copies of committed corpus files), so the bench runs from any folder.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,10 +27,55 @@ from pathlib import Path
 
 # Folder of the corpus -> benchmark format; top-level files go by their suffix.
 FOLDER_FORMATS = {"scan": "scanned pdf"}
-TARGETS = {
-    "txt": "target >= 30 docs/s per core",
-    "pdf": "target >= 20 pages/s per core",
+BUNDLED_SAMPLES = Path(__file__).resolve().parent.parent / "data" / "bench"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A figure's target: `value <= limit` when `at_most`, else `value >= limit`."""
+
+    label: str
+    limit: float
+    unit: str
+    at_most: bool = False
+
+    def passed(self, value: float) -> bool:
+        return value <= self.limit if self.at_most else value >= self.limit
+
+    def text(self) -> str:
+        return f"{'<=' if self.at_most else '>='} {self.limit:g}{self.unit}"
+
+
+# report key -> target (the figures of issues 17 and 18; the report keys are filled by `measure`).
+TARGETS: dict[str, Target] = {
+    "txt_docs_per_s_1": Target("txt documents/s, one core", 30, " docs/s"),
+    "pdf_process_pages_per_s": Target("born-digital PDF pages/s, one `vnplan extract` process", 50, " pages/s"),
+    "pdf_time_vs_pypdfium2": Target("born-digital PDF time / pypdfium2 text extraction", 10, "x", at_most=True),
+    "ocr_seconds_per_page": Target("scanned PDF seconds a page (OCR)", 1.5, " s", at_most=True),
+    "cold_start_s": Target("cold start of `vnplan extract one.txt`", 1.5, " s", at_most=True),
+    "scaling_time_ratio": Target("time of a document 10x the average txt size, vs the average", 12, "x", at_most=True),
 }
+
+
+def verdicts(report: dict) -> list[tuple[str, float, Target, bool]]:
+    """(key, value, target, passed) for every targeted figure the report has, in TARGETS order."""
+    figures = report.get("figures", {})
+    return [(key, figures[key], target, target.passed(figures[key])) for key, target in TARGETS.items()
+            if isinstance(figures.get(key), (int, float))]
+
+
+def verdict_lines(report: dict) -> list[str]:
+    """One line a figure: label, measured value, target, PASS or FAIL."""
+    lines = []
+    for _, value, target, passed in verdicts(report):
+        lines.append(f"{'PASS' if passed else 'FAIL'}  {target.label}: {value:.2f}{target.unit} "
+                     f"(target {target.text()})")
+    return lines
+
+
+def resolve_corpus(folder: str | None) -> Path:
+    """The samples to measure: a given folder, else the ones bundled with the package."""
+    return Path(folder) if folder else BUNDLED_SAMPLES
 
 
 @dataclass
@@ -136,6 +184,29 @@ def pypdfium2_floor(files: list[Path], repeat: int) -> tuple[int, float]:
     return pages, time.perf_counter() - began
 
 
+def extract_process(files: list[Path], copies: int) -> tuple[int, float]:
+    """(pages, seconds) of one `vnplan extract FILES -o DIR` process over `copies` copies of the files,
+    start-up included: the figure a user sees when extracting a folder of PDFs."""
+    import pypdfium2 as pdfium
+
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs: list[str] = []
+        pages = 0
+        for copy in range(copies):
+            for path in files:
+                target = Path(tmp) / f"{copy:02d}_{path.name}"
+                shutil.copyfile(path, target)
+                inputs.append(str(target))
+                pdf = pdfium.PdfDocument(str(path))
+                pages += len(pdf)
+                pdf.close()
+        began = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "extractor", "extract", *inputs, "-o", str(Path(tmp) / "out")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        seconds = time.perf_counter() - began
+    return (pages if done.returncode == 0 else 0), seconds
+
+
 def cold_start(sample: Path, runs: int = 3) -> float:
     """Median wall time of a fresh `vnplan extract FILE` process."""
     times = []
@@ -207,7 +278,8 @@ def measure(corpus: Path, repeat: int, workers: int, include_scan: bool, batch_d
     if not include_scan:
         groups.pop("scanned pdf", None)
     _warm_worker()
-    report: dict = {"machine": {"cores": os.cpu_count(), "workers": workers}, "formats": {}}
+    figures: dict[str, float] = {}
+    report: dict = {"machine": {"cores": os.cpu_count(), "workers": workers}, "formats": {}, "figures": figures}
     stage_totals: dict[str, float] = defaultdict(float)
     for fmt, files in groups.items():
         reps = 1 if fmt == "scanned pdf" else repeat
@@ -217,7 +289,7 @@ def measure(corpus: Path, repeat: int, workers: int, include_scan: bool, batch_d
         parallel, peak = run_parallel(files, reps, workers)
         for name, value in serial.stage_seconds.items():
             stage_totals[name] += value
-        entry = {
+        entry: dict = {
             "documents": len(files),
             "docs_per_s_1": serial.docs / serial.seconds,
             "pages_per_s_1": serial.pages / serial.seconds,
@@ -232,12 +304,24 @@ def measure(corpus: Path, repeat: int, workers: int, include_scan: bool, batch_d
             floor_pages, floor_seconds = pypdfium2_floor(files, reps)
             entry["pypdfium2_pages_per_s"] = floor_pages / floor_seconds
             entry["ratio_to_pypdfium2"] = (serial.pages / serial.seconds) / (floor_pages / floor_seconds)
+            process_pages, process_seconds = extract_process(files, reps)
+            process_rate = process_pages / process_seconds
+            entry["process_pages"] = process_pages
+            entry["process_pages_per_s"] = process_rate
+            figures["pdf_process_pages_per_s"] = process_rate
+            figures["pdf_time_vs_pypdfium2"] = floor_pages / floor_seconds / max(process_rate, 1e-9)
+        if fmt == "scanned pdf" and serial.pages:
+            figures["ocr_seconds_per_page"] = serial.seconds / serial.pages
+        if fmt == "txt":
+            figures["txt_docs_per_s_1"] = serial.docs / serial.seconds
         report["formats"][fmt] = entry
     total = sum(stage_totals.values()) or 1.0
     report["stage_share"] = {k: v / total for k, v in stage_totals.items()}
     if "txt" in groups:
         report["cold_start_s"] = cold_start(groups["txt"][0])
         report["scaling_10x"] = scaling(groups["txt"])
+        figures["cold_start_s"] = report["cold_start_s"]
+        figures["scaling_time_ratio"] = report["scaling_10x"]["time_ratio"]
     if batch_docs and "txt" in groups:
         import importlib.util
 
@@ -263,7 +347,8 @@ def print_report(report: dict) -> None:
         if "pypdfium2_pages_per_s" in e:
             print(
                 f"{fmt}: plain pypdfium2 text extraction {e['pypdfium2_pages_per_s']:.1f} pages/s; "
-                f"vnplan reaches {e['ratio_to_pypdfium2']:.1%} of it"
+                f"vnplan's reader loop reaches {e['ratio_to_pypdfium2']:.1%} of it; one `vnplan extract` process "
+                f"over {e['process_pages']} pages, start-up included: {e['process_pages_per_s']:.1f} pages/s"
             )
         if e["errors"]:
             print(f"{fmt}: {len(e['errors'])} file(s) failed: {'; '.join(e['errors'][:3])}")
@@ -285,13 +370,15 @@ def print_report(report: dict) -> None:
     for name, rate in report.get("batch_docs_per_s", {}).items():
         print(f"vnplan batch over {report['batch_docs']} text plans, {name}: {rate:.1f} docs/s")
     print(f"peak resident memory of the benchmark process: {report['peak_rss_mb_main']:.0f} MB")
-    for fmt, target in TARGETS.items():
-        if fmt in report["formats"]:
-            print(f"{fmt}: {target}")
+    lines = verdict_lines(report)
+    if lines:
+        print("targets:")
+        for line in lines:
+            print(f"  {line}")
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    corpus = Path(args.corpus)
+    corpus = resolve_corpus(args.corpus)
     if not corpus.is_dir():
         print(f"vnplan: error: {corpus}: not a folder", file=sys.stderr)
         return 2
@@ -306,7 +393,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="measure speed and memory on this machine")
-    p.add_argument("--corpus", default="corpus", help="folder of sample documents (default: corpus)")
+    p.add_argument("--corpus", default=None,
+                   help="folder of sample documents, a scan/ folder holding scans (default: the bundled samples)")
     p.add_argument("--repeat", type=int, default=3, help="passes over each format (default: 3)")
     p.add_argument("--workers", type=int, default=0, help="workers for the all-cores run (default: cores)")
     p.add_argument("--no-scan", action="store_true", help="skip scanned PDFs (OCR is slow)")

@@ -21,6 +21,7 @@ from extractor.base.blocks import Block, ReadResult
 from extractor.base.errors import LimitExceeded, VnplanError, printable
 from extractor.base.limits import DEFAULT_LIMITS, Limits
 from extractor.base.normalize import clean_text
+from extractor.readers import text_layer
 from extractor.readers.legacy import convert_run, font_encoding
 from extractor.vocab.frame_lines import layout_kind
 
@@ -53,6 +54,8 @@ def read(path: Path, limits: Limits) -> ReadResult:
         names = ", ".join(sorted(walker.encodings))
         result.encoding = names
         result.warnings.append(("legacy-encoding", f"text in legacy Vietnamese fonts ({names}) converted"))
+        # A font named for one encoding but holding another gives text no table reads: say so.
+        result.warnings += text_layer.review_blocks(blocks, f"text converted from legacy fonts ({names})")
     return result
 
 

@@ -1,5 +1,8 @@
 """Images (.png, .jpg, .jpeg, .tif, .tiff): every frame OCR'd with Tesseract, laid out like a PDF page.
 
+Ruled tables in a frame come out as table rows, and each block carries its words' OCR confidence
+(`ocr.py`, `scan_tables.py`).
+
 The pixel count of every frame is read from the image headers and checked against the limit before any
 decoding, so a decompression bomb is refused without being expanded. Frames are then decoded, written
 and OCR'd one at a time (never all before OCR), within the temporary-disk budget (`VNPLAN_TMP_MB`).
@@ -14,7 +17,7 @@ from extractor.base.blocks import ReadResult
 from extractor.base.errors import LimitExceeded, VnplanError
 from extractor.base.limits import Limits
 from extractor.readers import ocr
-from extractor.readers.layout import PageContent, blocks_from_pages, lines_from_ocr
+from extractor.readers.layout import PageContent, blocks_from_pages
 from extractor.readers.scratch import TempBudget, image_file_bytes, scratch_dir
 
 DEFAULT_DPI = 300
@@ -60,11 +63,13 @@ def read(path: Path, limits: Limits) -> ReadResult:
 
         results = list(ocr.ocr_jobs(jobs(), limits, work))
     pages = []
-    for number, (lines, (page_width, page_height)) in enumerate(zip(results, sizes, strict=False), start=1):
-        page = PageContent(number, page_width, page_height, ocr=True)
-        page.lines = lines_from_ocr(lines, number)
+    for number, (result, (page_width, page_height)) in enumerate(zip(results, sizes, strict=False), start=1):
+        page = PageContent(number, page_width, page_height)
+        ocr.place_page(page, result)
         pages.append(page)
-    return ReadResult(blocks=blocks_from_pages(pages), format="image", pages=len(pages), ocr=True)
+    blocks = ocr.attach_confidence(blocks_from_pages(pages), pages)
+    return ReadResult(blocks=blocks, format="image", pages=len(pages), ocr=True,
+                      ocr_pages=[page.number for page in pages])
 
 
 def _seek(image: object, frame: int) -> None:

@@ -5,6 +5,10 @@ automatic page segmentation (`--psm 3`), whose TSV output keeps every word's box
 `layout.py` rebuilds lines, paragraphs and the side-by-side header from those boxes as it does for text
 PDFs. Pages are recognised two at a time with one thread each, which uses both cores better than one
 Tesseract process with OpenMP threads.
+
+Before Tesseract reads a page, its ruled tables are found in the image (`scan_tables.py`) and their
+rulings erased; the words Tesseract then returns inside a table's grid go to its cells, the rest to
+lines. Each word's confidence stays with it, and `attach_confidence` carries it onto the blocks.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from extractor.base.blocks import Block
 from extractor.base.errors import LimitExceeded, VnplanError
 from extractor.base.limits import Limits
 from extractor.base.normalize import clean_text
-from extractor.readers.layout import Segment
+from extractor.readers.layout import PageContent, Segment, lines_from_ocr
+from extractor.readers.scan_tables import Grid, ScanTable, erase_rulings, find_grids, has_text, table_rows, unread_cells
 from extractor.vocab.markers import LIST_MARKER_ALONE_RE, NUMBER_MARKER_ALONE_RE
 
 LANGUAGE = "vie"
@@ -44,13 +51,31 @@ class OcrLine:
 
 
 @dataclass(slots=True)
-class _Word:
+class OcrPage:
+    """What Tesseract read on one page image: lines of running text and the ruled tables' rows."""
+
+    lines: list[OcrLine] = field(default_factory=list)
+    tables: list[ScanTable] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ScanSegment(Segment):
+    """A segment read by OCR, with each of its words' Tesseract confidence (0-100, in text order)."""
+
+    confidences: list[float] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class OcrWord:
+    """One word of Tesseract's TSV, its box in image pixels; `line` is Tesseract's (block, par, line) key."""
+
     text: str
     left: int
     top: int
     width: int
     height: int
     conf: float
+    line: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 def dpi_for(width_pt: float, height_pt: float, limits: Limits) -> int:
@@ -63,8 +88,8 @@ def dpi_for(width_pt: float, height_pt: float, limits: Limits) -> int:
     return dpi
 
 
-def ocr_pdf_pages(document: object, indexes: list[int], limits: Limits) -> Iterator[tuple[int, list[OcrLine]]]:
-    """Render the given pages (0-based) with pypdfium2 and OCR them; yields (index, lines) in order.
+def ocr_pdf_pages(document: object, indexes: list[int], limits: Limits) -> Iterator[tuple[int, OcrPage]]:
+    """Render the given pages (0-based) with pypdfium2 and OCR them; yields (index, page) in order.
 
     Pages are rendered one at a time as OCR workers free up, so a long scan never holds more than a few
     page images (about 9 MB each at 300 DPI) on disk; each is counted against the temporary-disk budget
@@ -123,35 +148,79 @@ def check_page_images(page: object, index: int, limits: Limits) -> None:
             )
 
 
-def ocr_jobs(jobs: Iterator[tuple[int, Path, int]], limits: Limits, work: Path) -> Iterator[list[OcrLine]]:
+def ocr_jobs(jobs: Iterator[tuple[int, Path, int]], limits: Limits, work: Path) -> Iterator[OcrPage]:
     """OCR grayscale images [(index, path, dpi)] made one at a time by `jobs` as Tesseract frees up; one
-    list of lines per image, in order. Each image is removed once read."""
-    for _, lines in _run_jobs(jobs, limits, work, remove_images=True):
-        yield lines
+    page per image, in order. Each image is removed once read."""
+    for _, page in _run_jobs(jobs, limits, work, remove_images=True):
+        yield page
+
+
+def place_page(content: PageContent, page: OcrPage) -> None:
+    """Put an OCR'd page's lines and tables on its layout page (the words keep their confidence)."""
+    content.lines = lines_from_ocr(page.lines, content.number)
+    read_as = {(s.text, s.x0, s.top): s for line in page.lines for s in line.segments}
+    for line in content.lines:
+        line.segments = [read_as.get((s.text, s.x0, s.top), s) for s in line.segments]
+    content.tables = list(page.tables)
+    content.ocr = True
+
+
+def attach_confidence(blocks: list[Block], pages: list[PageContent]) -> list[Block]:
+    """Mark the blocks of OCR'd pages as OCR'd, with the lowest confidence of their words (0-1).
+
+    Layout builds blocks from line texts, so a paragraph's words are found again by their text, taken in
+    reading order from the page's words (a word that occurs twice on the page takes its occurrences in
+    turn). A table row takes its own cells' confidence.
+    """
+    words: dict[int, dict[str, deque[float]]] = {}
+    rows: dict[int, float | None] = {}
+    for content in pages:
+        if not content.ocr:
+            continue
+        queue = words.setdefault(content.number, {})
+        for line in content.lines:
+            for seg in line.segments:
+                confidences = seg.confidences if isinstance(seg, ScanSegment) else []
+                for text, conf in zip(seg.text.split(" "), confidences, strict=False):
+                    queue.setdefault(text, deque()).append(conf)
+        for table in content.tables:
+            if isinstance(table, ScanTable):
+                rows.update((id(cells), conf) for cells, conf in zip(table.rows, table.row_confidence, strict=False))
+    for block in blocks:
+        page_words = words.get(block.page) if block.page is not None else None
+        if page_words is None:
+            continue
+        block.ocr = True
+        if block.kind == "row":
+            block.confidence = rows.get(id(block.cells))
+            continue
+        found = [page_words[token].popleft() for token in block.line.split() if page_words.get(token)]
+        block.confidence = min(found) / 100.0 if found else None
+    return blocks
 
 
 def _run_jobs(
     jobs: Iterator[tuple[int, Path, int]], limits: Limits, work: Path, remove_images: bool = False
-) -> Iterator[tuple[int, list[OcrLine]]]:
+) -> Iterator[tuple[int, OcrPage]]:
     """OCR jobs with up to WORKERS Tesseract processes at once, results in job order. If the caller stops
     (the document's time limit, an error), queued jobs are cancelled and running Tesseracts killed."""
     from extractor.readers.sandbox import kill_running
 
-    def done(index: int, path: Path, lines: list[OcrLine]) -> tuple[int, list[OcrLine]]:
+    def done(index: int, path: Path, page: OcrPage) -> tuple[int, OcrPage]:
         if remove_images:
             path.unlink(missing_ok=True)
-        return index, lines
+        return index, page
 
     if WORKERS == 1:
         for index, path, dpi in jobs:
-            yield done(index, path, recognize(path, dpi, limits, work))
+            yield done(index, path, recognize(path, dpi, limits, work, index + 1))
         return
     pool = ThreadPoolExecutor(max_workers=WORKERS)
-    pending: deque[tuple[int, Path, Future[list[OcrLine]]]] = deque()
+    pending: deque[tuple[int, Path, Future[OcrPage]]] = deque()
     finished = False
     try:
         for index, path, dpi in jobs:
-            pending.append((index, path, pool.submit(recognize, path, dpi, limits, work)))
+            pending.append((index, path, pool.submit(recognize, path, dpi, limits, work, index + 1)))
             if len(pending) >= WORKERS:
                 index, path, future = pending.popleft()
                 yield done(index, path, future.result())
@@ -165,9 +234,23 @@ def _run_jobs(
             kill_running()
 
 
-def recognize(image: Path, dpi: int, limits: Limits, work: Path) -> list[OcrLine]:
-    """Run Tesseract on one image and return its lines in points (1/72 inch)."""
+def recognize(image: Path, dpi: int, limits: Limits, work: Path, page: int = 1) -> OcrPage:
+    """Run Tesseract once on one image (page number `page`); its lines in points (1/72 inch) and tables.
+
+    The ruled tables are found first and their rulings erased from the image Tesseract reads; the words
+    whose box centre falls in a table's grid become its cells, the others the page's lines.
+    """
+    import cv2
+
     from extractor.readers.sandbox import run_program
+
+    gray = cv2.imread(str(image), cv2.IMREAD_GRAYSCALE)
+    grids: list[Grid] = []
+    if gray is not None:
+        grids, rulings = find_grids(gray, dpi)
+        if grids:
+            gray = erase_rulings(gray, rulings)
+            cv2.imwrite(str(image), gray)
 
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -186,9 +269,78 @@ def recognize(image: Path, dpi: int, limits: Limits, work: Path) -> list[OcrLine
         if "vie" in cause and ("traineddata" in cause or "language" in cause.lower()):
             raise VnplanError("Tesseract has no Vietnamese language data (install tesseract-ocr-vie)")
         raise VnplanError(f"OCR failed: {cause[:200]}")
-    lines = lines_from_tsv(done.stdout.decode("utf-8", "replace"), dpi)
+    words, line_heights = parse_tsv(done.stdout.decode("utf-8", "replace"))
+    in_tables: list[list[OcrWord]] = [[] for _ in grids]
+    running: list[OcrWord] = []
+    for word in words:
+        x, y = word.left + word.width / 2, word.top + word.height / 2
+        grid = next((i for i, g in enumerate(grids) if g.contains(x, y)), None)
+        (running if grid is None else in_tables[grid]).append(word)
+    lines = lines_from_words(running, line_heights, dpi)
     _reread_labels(lines, image, dpi, limits, work, env)
-    return lines
+    if grids:
+        missed = [box for grid, table_words in zip(grids, in_tables, strict=True)
+                  for box in unread_cells(grid, table_words, gray, dpi)]
+        for i, table_words in enumerate(in_tables):  # marks read where a cell's text was skipped ("¬", "|")
+            in_tables[i] = [w for w in table_words if has_text(w) or not _inside(w, missed)]
+        for word in _read_cells(missed, gray, image, dpi, limits, work, env):
+            x, y = word.left + word.width / 2, word.top + word.height / 2
+            grid = next((i for i, g in enumerate(grids) if g.contains(x, y)), None)
+            if grid is not None:
+                in_tables[grid].append(word)
+    read_tables = [table_rows(grid, table_words, page, dpi) for grid, table_words in zip(grids, in_tables, strict=True)]
+    return OcrPage(lines, [t for t in read_tables if any(any(cells) for cells in t.rows)])
+
+
+def _inside(word: OcrWord, boxes: list[tuple[int, int, int, int]]) -> bool:
+    x, y = word.left + word.width / 2, word.top + word.height / 2
+    return any(left <= x <= right and top <= y <= bottom for left, top, right, bottom in boxes)
+
+
+def _read_cells(boxes: list[tuple[int, int, int, int]], gray: Any, image: Path, dpi: int, limits: Limits,
+               work: Path, env: dict[str, str]) -> list[OcrWord]:
+    """Read the table cells Tesseract's page layout skipped, in one more run over all of them at once.
+
+    Tesseract's page segmentation drops short texts standing alone in narrow columns (the row numbers of
+    a "TT" column, a unit name wrapped one syllable a line), though they are plainly printed. The cells
+    with ink but no word are cropped, stacked into one image and read as one block of text (`--psm 6`);
+    each word is put back at its place on the page.
+    """
+    import cv2
+    import numpy as np
+
+    from extractor.readers.sandbox import run_program
+
+    if not boxes:
+        return []
+    gap = int(0.15 * dpi)
+    width = max(right - left for left, _, right, _ in boxes) + 2 * gap
+    height = sum(bottom - top + gap for _, top, _, bottom in boxes) + gap
+    sheet = np.full((height, width), 255, dtype=np.uint8)
+    bands: list[tuple[int, int, int, int]] = []  # (sheet top, sheet bottom, page left, page top)
+    y = gap
+    for left, top, right, bottom in boxes:
+        sheet[y:y + bottom - top, gap:gap + right - left] = gray[top:bottom, left:right]
+        bands.append((y, y + bottom - top, left, top))
+        y += bottom - top + gap
+    path = work / f"{image.stem}-cells.pgm"
+    cv2.imwrite(str(path), sheet)
+    argv = ["tesseract", str(path), "stdout", "-l", LANGUAGE, "--psm", "6", "--dpi", str(dpi), "tsv"]
+    done = run_program(argv, timeout=limits.subprocess_seconds, cwd=work, memory_bytes=limits.memory_bytes, env=env)
+    path.unlink(missing_ok=True)
+    if done.returncode != 0:
+        return []
+    words, _ = parse_tsv(done.stdout.decode("utf-8", "replace"))
+    placed: list[OcrWord] = []
+    for word in words:
+        middle = word.top + word.height / 2
+        for band_top, band_bottom, left, top in bands:
+            if band_top <= middle <= band_bottom:
+                word.left += left - gap
+                word.top += top - band_top
+                placed.append(word)
+                break
+    return placed
 
 
 def _reread_labels(lines: list[OcrLine], image: Path, dpi: int, limits: Limits, work: Path,
@@ -260,13 +412,13 @@ def _lone_mark(line: OcrLine, lines: list[OcrLine]) -> bool:
 
 
 def lines_from_tsv(tsv: str, dpi: int) -> list[OcrLine]:
-    """Group Tesseract's TSV words by (block, paragraph, line); cut a line at gaps wider than 2 heights.
+    """Tesseract's TSV as positioned lines (`lines_from_words`)."""
+    return lines_from_words(*parse_tsv(tsv), dpi)
 
-    The font size comes from the line's box, not from word boxes: a word's height depends on its letters
-    (accents, ascenders, descenders), so sizes taken from words scatter by a third between the lines of
-    one paragraph, while a whole line's box is steady.
-    """
-    grouped: dict[tuple[int, int, int, int], list[_Word]] = {}
+
+def parse_tsv(tsv: str) -> tuple[list[OcrWord], dict[tuple[int, int, int, int], int]]:
+    """The words of Tesseract's TSV (those above MIN_CONFIDENCE) and the height of each text line's box."""
+    words: list[OcrWord] = []
     line_heights: dict[tuple[int, int, int, int], int] = {}
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
@@ -284,18 +436,32 @@ def lines_from_tsv(tsv: str, dpi: int) -> list[OcrLine]:
         text = clean_text(cols[11])
         if not text or conf < MIN_CONFIDENCE:
             continue
-        grouped.setdefault(key, []).append(_Word(text, box[0], box[1], box[2], box[3], conf))
+        words.append(OcrWord(text, box[0], box[1], box[2], box[3], conf, key))
+    return words, line_heights
+
+
+def lines_from_words(words: list[OcrWord], line_heights: dict[tuple[int, int, int, int], int],
+                     dpi: int) -> list[OcrLine]:
+    """Group words by Tesseract's (block, paragraph, line); cut a line at gaps wider than 2 heights.
+
+    The font size comes from the line's box, not from word boxes: a word's height depends on its letters
+    (accents, ascenders, descenders), so sizes taken from words scatter by a third between the lines of
+    one paragraph, while a whole line's box is steady.
+    """
+    grouped: dict[tuple[int, int, int, int], list[OcrWord]] = {}
+    for word in words:
+        grouped.setdefault(word.line, []).append(word)
     scale = 72.0 / dpi
     lines: list[OcrLine] = []
-    for key, words in grouped.items():
-        words.sort(key=lambda w: w.left)
-        if not _plausible(words):
+    for key, line_words in grouped.items():
+        line_words.sort(key=lambda w: w.left)
+        if not _plausible(line_words):
             continue
-        height = sorted(w.height for w in words)[len(words) // 2]
-        size = line_heights.get(key, max(w.height for w in words)) * scale / LINE_BOX_EM
+        height = sorted(w.height for w in line_words)[len(line_words) // 2]
+        size = line_heights.get(key, max(w.height for w in line_words)) * scale / LINE_BOX_EM
         line = OcrLine()
-        current: list[_Word] = []
-        for word in words:
+        current: list[OcrWord] = []
+        for word in line_words:
             if current and word.left - (current[-1].left + current[-1].width) > 2.0 * height:
                 line.segments.append(_segment(current, scale, size))
                 current = []
@@ -306,7 +472,7 @@ def lines_from_tsv(tsv: str, dpi: int) -> list[OcrLine]:
     return lines
 
 
-def _plausible(words: list[_Word]) -> bool:
+def _plausible(words: list[OcrWord]) -> bool:
     """A line of real text has letters or digits and is not mostly low-confidence single marks."""
     chars = "".join(w.text for w in words)
     alnum = sum(c.isalnum() for c in chars)
@@ -316,14 +482,15 @@ def _plausible(words: list[_Word]) -> bool:
     return mean_conf >= 45 or alnum >= 0.6 * len(chars)
 
 
-def _segment(words: list[_Word], scale: float, size: float) -> Segment:
+def _segment(words: list[OcrWord], scale: float, size: float) -> ScanSegment:
     top = min(w.top for w in words)
     bottom = max(w.top + w.height for w in words)
-    return Segment(
+    return ScanSegment(
         text=" ".join(w.text for w in words),
         x0=words[0].left * scale,
         x1=max(w.left + w.width for w in words) * scale,
         top=top * scale,
         bottom=bottom * scale,
         size=size,
+        confidences=[w.conf for w in words],
     )

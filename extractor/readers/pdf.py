@@ -19,7 +19,9 @@ from extractor.base.blocks import ReadResult
 from extractor.base.errors import LimitExceeded, VnplanError
 from extractor.base.limits import Limits
 from extractor.base.normalize import clean_text
-from extractor.readers.layout import GUTTER_EM, Line, PageContent, Segment, TableRows, blocks_from_pages, lines_from_ocr
+from extractor.readers import text_layer
+from extractor.readers.layout import GUTTER_EM, Line, PageContent, Segment, TableRows, blocks_from_pages
+from extractor.readers.ocr import attach_confidence
 from extractor.readers.pdf_tables import PlumberDoc, has_ruling_lines
 
 # ---------------------------------------------------------------------------------------------------
@@ -33,14 +35,18 @@ def read(path: Path, limits: Limits) -> ReadResult:
         if count > limits.pages:
             raise LimitExceeded(f"PDF has {count} pages, over the limit of {limits.pages}")
         pages, warnings = _read_pages(path, document, limits)
+        # Text layers that are not Vietnamese (glyph ids without a Unicode map) are repaired or OCR'd.
+        repaired = text_layer.review_pdf(path, document, pages, warnings, limits, _read_pages)
     finally:
         document.close()
     return ReadResult(
-        blocks=blocks_from_pages(pages),
+        blocks=attach_confidence(blocks_from_pages(pages), pages),
         format="pdf",
         pages=count,
         ocr=any(page.ocr for page in pages),
         warnings=warnings,
+        repaired_pages=repaired,
+        ocr_pages=[page.number for page in pages if page.ocr],
     )
 
 
@@ -109,9 +115,8 @@ def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent]
     if to_ocr:
         from extractor.readers import ocr
 
-        for index, ocr_lines in ocr.ocr_pdf_pages(document, to_ocr, limits):
-            pages[index].lines = lines_from_ocr(ocr_lines, index + 1)
-            pages[index].ocr = True
+        for index, ocr_page in ocr.ocr_pdf_pages(document, to_ocr, limits):
+            ocr.place_page(pages[index], ocr_page)  # lines, and tables as rows
     warnings: list[tuple[str, str]] = []
     if legacy_used:
         warnings.append(("legacy-encoding", f"text in legacy fonts converted ({', '.join(sorted(legacy_used))})"))
@@ -133,7 +138,11 @@ class _Char:
 
 
 def _page_runs(textpage, page_height: float) -> tuple[list[list[_Char]], set[str]]:  # noqa: ANN001
-    """The page's characters in content order, cut into runs at pdfium's line breaks and wide gaps."""
+    """The page's characters in content order, cut into runs at pdfium's line breaks and wide gaps.
+
+    This loop is the reader's hot path (one pass over every character): pdfium's functions are bound to
+    locals, and a space asks only for its font (its box and size are never used downstream).
+    """
     import pypdfium2.raw as raw
 
     from extractor.readers import legacy
@@ -142,55 +151,64 @@ def _page_runs(textpage, page_height: float) -> tuple[list[list[_Char]], set[str
     count = raw.FPDFText_CountChars(handle)
     rect = raw.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
     buffer = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
+    flags_ref = ctypes.byref(flags)
+    get_unicode, get_box = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox
+    get_origin, get_size, get_font = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize, raw.FPDFText_GetFontInfo
     runs: list[list[_Char]] = []
     run: list[_Char] = []
+    last: _Char | None = None  # the run's last non-space character (a run always starts with one)
     fonts: dict[bytes, str] = {}
+    gutter, back = GUTTER_EM, -3.0
     for i in range(count):
-        code = raw.FPDFText_GetUnicode(handle, i)
-        if code in (10, 13):  # pdfium's line break
+        code = get_unicode(handle, i)
+        if code == 10 or code == 13:  # pdfium's line break
             if run:
                 runs.append(run)
                 run = []
+                last = None
             continue
-        if code in (0, 0xFFFE):  # unmapped glyphs
+        if code == 0 or code == 0xFFFE:  # unmapped glyphs
             continue
-        if 0xDC00 <= code <= 0xDFFF:  # the low half of a pair already joined into the previous character
-            continue
-        if 0xD800 <= code <= 0xDBFF:  # characters beyond the BMP come as UTF-16 surrogate pairs
-            low = raw.FPDFText_GetUnicode(handle, i + 1) if i + 1 < count else 0
+        if 0xD800 <= code <= 0xDFFF:
+            if code >= 0xDC00:  # the low half of a pair already joined into the previous character
+                continue
+            # Characters beyond the BMP come as UTF-16 surrogate pairs.
+            low = get_unicode(handle, i + 1) if i + 1 < count else 0
             if not 0xDC00 <= low <= 0xDFFF:
                 continue  # a lone half is no character
             code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
         # pdfium reports a hyphen that ends a line as 2; the glyph is drawn, so it is text ("Lao động-").
         ch = "-" if code == 2 else chr(code)
-        raw.FPDFText_GetLooseCharBox(handle, i, rect)
-        raw.FPDFText_GetCharOrigin(handle, i, ox, oy)
-        size = raw.FPDFText_GetFontSize(handle, i)
-        raw.FPDFText_GetFontInfo(handle, i, buffer, 128, flags)
+        get_font(handle, i, buffer, 128, flags_ref)
         key = buffer.value
         font = fonts.get(key)
         if font is None:
             font = fonts[key] = key.decode("latin-1").split("+", 1)[-1]
-        char = _Char(ch, rect.left, rect.right, page_height - oy.value, size if size > 1.5 else 0.0, font)
         if ch.isspace():
             if run:
-                char.size = run[-1].size
-                run.append(char)
+                run.append(_Char(ch, 0.0, 0.0, 0.0, run[-1].size, font))
             continue
-        last = _last_ink(run)
+        get_box(handle, i, rect_ref)
+        get_origin(handle, i, ox_ref, oy_ref)
+        size = get_size(handle, i)
+        char = _Char(ch, rect.left, rect.right, page_height - oy.value, size if size > 1.5 else 0.0, font)
         if last is not None:
-            jump = abs(char.baseline - last.baseline) > 0.6 * max(last.size, char.size, 1.0)
+            last_size = last.size
+            jump = abs(char.baseline - last.baseline) > 0.6 * max(last_size, char.size, 1.0)
             gap = char.x0 - last.x1
-            if jump or gap > GUTTER_EM * max(last.size, 6.0) or gap < -3.0 * max(last.size, 6.0):
+            em = last_size if last_size > 6.0 else 6.0
+            if jump or gap > gutter * em or gap < back * em:
                 runs.append(run)
                 run = []
         run.append(char)
+        last = char
     if run:
         runs.append(run)
     legacy_fonts = {name for name in set(fonts.values()) if name and legacy.convert_run("a", name)[1] is not None}
-    return [r for r in runs if _last_ink(r) is not None], legacy_fonts
+    return runs, legacy_fonts
 
 
 def _last_ink(run: list[_Char]) -> _Char | None:
@@ -228,20 +246,29 @@ def _run_text(chars: list[_Char]) -> str:
     return clean_text("".join(parts))
 
 
-def _segment(chars: list[_Char]) -> Segment | None:
+def _median(values: list[float]) -> float:
+    """statistics.median, without its generality (this runs twice for every run of a page)."""
+    values.sort()
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def _segment(chars: list[_Char], with_text: bool = True) -> Segment | None:
+    """The run as a segment; without its text when only its box is wanted (grouping runs into lines)."""
     ink = [c for c in chars if not c.ch.isspace()]
     if not ink:
         return None
-    size = statistics.median(c.size for c in ink) or 10.0
-    baseline = statistics.median(c.baseline for c in ink)
+    size = _median([c.size for c in ink]) or 10.0
+    baseline = _median([c.baseline for c in ink])
     bold = sum(1 for c in ink if "bold" in c.font.lower()) * 2 > len(ink)
     x1 = max(c.x1 for c in ink)
-    return Segment(_run_text(chars), ink[0].x0, x1, baseline - 0.8 * size, baseline + 0.2 * size, size, bold)
+    text = _run_text(chars) if with_text else ""
+    return Segment(text, ink[0].x0, x1, baseline - 0.8 * size, baseline + 0.2 * size, size, bold)
 
 
 def _lines_from_runs(runs: list[list[_Char]], page: int) -> list[Line]:
     """Group runs into visual lines (vertical overlap) and re-cut each line into segments at wide gaps."""
-    pieces = [(run, _segment(run)) for run in runs]
+    pieces = [(run, _segment(run, with_text=False)) for run in runs]
     placed = sorted(((r, s) for r, s in pieces if s is not None), key=lambda p: (p[1].top, p[1].x0))
     groups: list[list[tuple[list[_Char], Segment]]] = []
     for run, seg in placed:

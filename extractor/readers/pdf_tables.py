@@ -76,6 +76,8 @@ class PlumberDoc:
 
 def _table_rows(page, table, legacy_fonts: set[str]) -> tuple[list[list[str]], list[list[list[str]]]]:  # noqa: ANN001
     """The rows' cell texts, and each cell's lines as drawn (for cells that list several entries)."""
+    from pdfplumber.utils import get_bbox_overlap, obj_to_bbox
+
     from extractor.readers import legacy
 
     texts = table.extract()
@@ -94,8 +96,10 @@ def _table_rows(page, table, legacy_fonts: set[str]) -> tuple[list[list[str]], l
                 continue
             text = row_texts[j] or ""
             if legacy_fonts:
-                region = page.crop(bbox, strict=False)
-                fonts = Counter(c.get("fontname", "").split("+", 1)[-1] for c in region.chars)
+                # The characters `page.crop(bbox).chars` would hold, without cropping every line and
+                # rectangle of the page for each cell.
+                region = [c for c in page.chars if get_bbox_overlap(obj_to_bbox(c), bbox) is not None]
+                fonts = Counter(c.get("fontname", "").split("+", 1)[-1] for c in region)
                 font = fonts.most_common(1)[0][0] if fonts else None
                 if font in legacy_fonts:
                     text = legacy.convert_run(text, font)[0]

@@ -1,0 +1,263 @@
+"""Ruled tables in page images: the grid found with OpenCV, OCR'd words placed in its cells by their boxes.
+
+A scanned table has no text layer to ask for cells, so the grid is read from the ink: long horizontal
+and vertical strokes (morphological opening with line-shaped kernels, which text strokes do not survive)
+are the ruling lines; where they cross in a connected net there is a table. The row and column
+separators are the clustered line positions; a separator missing along one cell's side means that cell is
+merged with its neighbour, as in the DOCX and PDF readers (the merged cell's text at its first column,
+the columns or rows it covers as empty cells). The rulings are then erased from the page image before
+Tesseract reads it, since Tesseract takes lines that touch letters for letters ("|", "l", "_").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from extractor.base.normalize import clean_text
+from extractor.readers.layout import TableRows
+from extractor.readers.pdf_tables import _join_cell_lines as join_cell_lines  # one rule for both table readers
+
+if TYPE_CHECKING:
+    from extractor.readers.ocr import OcrWord
+
+RULE_INCH = 0.3
+"""Shortest straight stroke taken for a ruling line: longer than any letter's stem at body sizes (a 13 pt
+capital is about 0.13 inch high), shorter than the narrowest table column (a "TT" number column)."""
+MERGE_INCH = 0.03
+"""Line positions closer than this are one line (a thick or doubled rule, a scan's slight skew)."""
+MIN_INK_INCH2 = 0.0015
+"""Dark area that makes an unread cell worth a second look: about one printed digit at body size."""
+SIDE_INK = 0.5
+"""A cell side is ruled when the line mask covers at least this share of its length."""
+
+
+@dataclass(slots=True)
+class Grid:
+    """A table's grid in image pixels: separators and its cells (merged cells as one span)."""
+
+    ys: list[int]
+    xs: list[int]
+    spans: dict[tuple[int, int], tuple[int, int, int, int]] = field(default_factory=dict)
+    """(row, col) of each cell's first grid position -> (first row, last row, first col, last col)."""
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+    def contains(self, x: float, y: float) -> bool:
+        left, top, right, bottom = self.box
+        return left <= x <= right and top <= y <= bottom
+
+    def cell_at(self, x: float, y: float) -> tuple[int, int]:
+        """The anchor (row, col) of the cell holding point (x, y), which lies inside the grid."""
+        row = _slot(self.ys, y)
+        col = _slot(self.xs, x)
+        for anchor, (r0, r1, c0, c1) in self.spans.items():
+            if r0 <= row <= r1 and c0 <= col <= c1:
+                return anchor
+        return row, col
+
+
+@dataclass(slots=True)
+class ScanTable(TableRows):
+    """A table read from a page image; its rows' OCR confidence rides along for the blocks."""
+
+    row_confidence: list[float | None] = field(default_factory=list)
+    """Per row, the lowest Tesseract word confidence among its cells (0-1); None for an empty row."""
+
+
+def find_grids(gray: Any, dpi: int) -> tuple[list[Grid], Any]:
+    """The ruled tables of a grayscale page image (a numpy array) and the mask of their ruling lines.
+
+    A net of lines counts as a table when it has at least two columns and two cells: a framed box (a
+    title in a frame, a received stamp) is text, as the PDF reader decides for a lone box.
+    """
+    import cv2
+    import numpy as np
+
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    length = max(10, int(RULE_INCH * dpi))
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    # Close small breaks (scan noise, skew steps) so that each ruling is one stroke.
+    gap = max(3, int(MERGE_INCH * dpi))
+    horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 3)))
+    vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, gap)))
+    rulings = cv2.bitwise_or(horizontal, vertical)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(rulings, connectivity=8)
+    grids: list[Grid] = []
+    mask = np.zeros_like(rulings)
+    for label in range(1, count):
+        left, top, width, height, _ = (int(v) for v in stats[label])
+        if width < 2 * length or height < length:
+            continue
+        window = (slice(top, top + height), slice(left, left + width))
+        grid = _grid(horizontal[window], vertical[window], left, top, gap)
+        if grid is None:
+            continue
+        grids.append(grid)
+        mask[window] = cv2.bitwise_or(mask[window], rulings[window])
+    return grids, mask
+
+
+def erase_rulings(gray: Any, mask: Any) -> Any:
+    """The page image with its table rulings painted white (the text in the cells stays)."""
+    cleaned = gray.copy()
+    cleaned[mask > 0] = 255
+    return cleaned
+
+
+def _grid(horizontal: Any, vertical: Any, left: int, top: int, gap: int) -> Grid | None:
+    ys = _positions(horizontal, axis=0, gap=gap)
+    xs = _positions(vertical, axis=1, gap=gap)
+    if len(ys) < 2 or len(xs) < 3:
+        return None  # a one-column frame is a boxed note or a received stamp, not a table
+    rows, cols = len(ys) - 1, len(xs) - 1
+    # Which inner sides are ruled: between columns c and c+1 in row r, between rows r and r+1 in column c.
+    col_side = [[_ruled(vertical[ys[r]:ys[r + 1], max(0, xs[c + 1] - gap):xs[c + 1] + gap], axis=0, gap=gap)
+                 for c in range(cols - 1)] for r in range(rows)]
+    row_side = [[_ruled(horizontal[max(0, ys[r + 1] - gap):ys[r + 1] + gap, xs[c]:xs[c + 1]], axis=1, gap=gap)
+                 for c in range(cols)] for r in range(rows - 1)]
+    spans = _merge_cells(rows, cols, col_side, row_side)
+    if len(spans) < 2:
+        return None  # a frame around one text, not a table
+    return Grid([y + top for y in ys], [x + left for x in xs], spans)
+
+
+def _positions(lines: Any, axis: int, gap: int) -> list[int]:
+    """Positions of the ruling lines of one direction (axis 0: horizontal lines, their y; 1: vertical, x).
+
+    Each stroke is a connected component of the line mask, placed by its centre across its length, so a
+    slightly skewed rule is still one line; strokes at about the same position are one line (a rule
+    broken at crossings or under a merged cell), kept when together they run a tenth of the table.
+    """
+    import cv2
+
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    extent = lines.shape[1 - axis]
+    strokes = sorted(
+        (float(centroids[i][1 - axis]), int(stats[i][cv2.CC_STAT_WIDTH if axis == 0 else cv2.CC_STAT_HEIGHT]))
+        for i in range(1, count)
+    )
+    clusters: list[list[tuple[float, int]]] = []
+    for position, length in strokes:
+        if clusters and position - clusters[-1][-1][0] <= 2 * gap:
+            clusters[-1].append((position, length))
+        else:
+            clusters.append([(position, length)])
+    found: list[int] = []
+    for cluster in clusters:
+        total = sum(length for _, length in cluster)
+        if total >= 0.1 * extent:
+            found.append(int(round(sum(p * n for p, n in cluster) / total)))
+    return found
+
+
+def _ruled(strip: Any, axis: int, gap: int) -> bool:
+    """Whether a line runs along a cell side: the strip around the side is inked along most of its length
+    (the strip's ends, where the crossing lines are, are left out)."""
+    along = strip.max(axis=1 - axis) if strip.size else strip
+    if along.size <= 2 * gap:
+        return True  # a side shorter than the crossing lines' width: nothing to tell
+    inner = along[gap:-gap]
+    return bool((inner > 0).mean() >= SIDE_INK)
+
+
+def _merge_cells(rows: int, cols: int, col_side: list[list[bool]],
+                 row_side: list[list[bool]]) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    """Group grid positions joined by unruled sides into cells; each cell as the box of its positions."""
+    parent = list(range(rows * cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(rows):
+        for c in range(cols):
+            if c + 1 < cols and not col_side[r][c]:
+                parent[find(r * cols + c + 1)] = find(r * cols + c)
+            if r + 1 < rows and not row_side[r][c]:
+                parent[find((r + 1) * cols + c)] = find(r * cols + c)
+    boxes: dict[int, list[int]] = {}
+    for r in range(rows):
+        for c in range(cols):
+            box = boxes.setdefault(find(r * cols + c), [r, r, c, c])
+            box[0], box[1] = min(box[0], r), max(box[1], r)
+            box[2], box[3] = min(box[2], c), max(box[3], c)
+    return {(b[0], b[2]): (b[0], b[1], b[2], b[3]) for b in boxes.values()}
+
+
+def _slot(edges: list[int], value: float) -> int:
+    for i in range(len(edges) - 1):
+        if value < edges[i + 1]:
+            return i
+    return len(edges) - 2
+
+
+def unread_cells(grid: Grid, words: Iterable[OcrWord], cleaned: Any, dpi: int) -> list[tuple[int, int, int, int]]:
+    """Boxes (left, top, right, bottom) of the grid's cells that hold ink but none of `words`.
+
+    The box stays clear of the erased rulings by a margin, so what is left of a line is not taken for ink.
+    """
+    margin = max(2, int(MERGE_INCH * dpi))
+    taken = {grid.cell_at(w.left + w.width / 2, w.top + w.height / 2) for w in words if has_text(w)}
+    boxes: list[tuple[int, int, int, int]] = []
+    for anchor, (r0, r1, c0, c1) in grid.spans.items():
+        if anchor in taken:
+            continue
+        left, top = grid.xs[c0] + margin, grid.ys[r0] + margin
+        right, bottom = grid.xs[c1 + 1] - margin, grid.ys[r1 + 1] - margin
+        if right - left < margin or bottom - top < margin:
+            continue
+        dark = int((cleaned[top:bottom, left:right] < 128).sum())
+        if dark >= MIN_INK_INCH2 * dpi * dpi:
+            boxes.append((left, top, right, bottom))
+    return boxes
+
+
+def has_text(word: OcrWord) -> bool:
+    """A word with a letter or digit; a lone mark in a cell is often a misread number or rule remnant."""
+    return any(c.isalnum() for c in word.text)
+
+
+def table_rows(grid: Grid, words: Iterable[OcrWord], page: int, dpi: int) -> ScanTable:
+    """The grid's rows with the words whose box centres fall in each cell, in points like a PDF table.
+
+    A cell's lines are its words grouped by Tesseract's line (a cell's wrapped text stays in reading
+    order even when Tesseract read the row's cells as one line, since each cell keeps only its words).
+    """
+    rows, cols = len(grid.ys) - 1, len(grid.xs) - 1
+    placed: dict[tuple[int, int], list[OcrWord]] = {}
+    for word in words:
+        placed.setdefault(grid.cell_at(word.left + word.width / 2, word.top + word.height / 2), []).append(word)
+    texts: list[list[str]] = []
+    cell_lines: list[list[list[str]]] = []
+    confidence: list[float | None] = []
+    for r in range(rows):
+        row_texts: list[str] = []
+        row_lines: list[list[str]] = []
+        confs: list[float] = []
+        for c in range(cols):
+            cell_words = placed.get((r, c), []) if (r, c) in grid.spans else []
+            lines = _cell_lines(cell_words)
+            row_lines.append(lines)
+            row_texts.append(clean_text(join_cell_lines("\n".join(lines))))
+            confs += [w.conf for w in cell_words]
+        texts.append(row_texts)
+        cell_lines.append(row_lines)
+        confidence.append(min(confs) / 100.0 if confs else None)
+    scale = 72.0 / dpi
+    columns = [(grid.xs[c] * scale, grid.xs[c + 1] * scale) for c in range(cols)]
+    return ScanTable(page, grid.ys[0] * scale, grid.ys[-1] * scale, columns, texts, cell_lines, confidence)
+
+
+def _cell_lines(words: list[OcrWord]) -> list[str]:
+    lines: dict[tuple[int, int, int, int], list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    ordered = sorted(lines.values(), key=lambda ws: min(w.top for w in ws))
+    return [clean_text(" ".join(w.text for w in sorted(ws, key=lambda w: w.left))) for ws in ordered]
