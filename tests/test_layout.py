@@ -26,6 +26,7 @@ STAGE_ORDER = (
     "periods",
     "task_tables",
     "task_prose",
+    "task_records",
     "tasks",
     "units",
 )

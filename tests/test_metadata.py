@@ -406,3 +406,51 @@ def test_tw_in_an_issuer_name_is_trung_uong():
     assert normalize_issuer("Ban Tuyên giáo TW") == "Ban Tuyên giáo Trung ương"
     # "TƯ" is also the word "tư" (ĐẦU TƯ): only "TW", which is no word, is expanded
     assert normalize_issuer("BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ").lower() == "ban quản lý dự án đầu tư"
+
+
+def test_greeting_below_the_header_and_a_body_only_signature_on_a_real_plan():
+    """A monthly programme of a provincial office (corpus/wild, tune): "CHÚC MỪNG NĂM MỚI" stands between
+    the header and the title, and the signature block holds only the office's name."""
+    from tests.test_wild import need_documents
+
+    path = need_documents() / "province-vpubnd-hatinh-ctr-cong-tac-thang-02-2018.docx"
+    meta = extract(path).metadata
+    assert meta.issuer == "Văn phòng"
+    assert fold(meta.parent_issuer) == fold("Ủy ban nhân dân tỉnh Hà Tĩnh")
+    assert meta.signer.title is None and meta.signer.name is None
+
+
+def test_a_district_body_takes_its_province_from_the_unit_table():
+    blocks = [
+        Block(kind="paragraph", text="ỦY BAN NHÂN DÂN", region="header-left"),
+        Block(kind="paragraph", text="HUYỆN HƯƠNG KHÊ", region="header-left"),
+        Block(kind="paragraph", text="Số: 200/KH-UBND", region="header-left"),
+        Block(kind="paragraph", text="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", region="header-right"),
+        Block(kind="paragraph", text="Độc lập - Tự do - Hạnh phúc", region="header-right"),
+        Block(kind="paragraph", text="Hương Khê, ngày 12 tháng 3 năm 2015", region="header-right"),
+        Block(kind="paragraph", text="KẾ HOẠCH", align="center", bold=True),
+        Block(kind="paragraph", text="Tiêu thụ hàng hóa năm 2015", align="center", bold=True),
+        Block(kind="paragraph", text="Thực hiện chỉ đạo của cấp trên, huyện xây dựng kế hoạch như sau."),
+    ]
+    meta, _, _ = extract_metadata(assemble(blocks), [])
+    assert meta.issuer == "Ủy ban nhân dân huyện Hương Khê"
+    assert meta.province == "Hà Tĩnh" and meta.province_2025 == "Hà Tĩnh"
+    # A commune name that several provinces share gives no province rather than a guess.
+    blocks[1] = Block(kind="paragraph", text="XÃ TÂN HÀ", region="header-left")
+    blocks[5] = Block(kind="paragraph", text="Tân Hà, ngày 12 tháng 3 năm 2015", region="header-right")
+    meta, _, _ = extract_metadata(assemble(blocks), [])
+    assert meta.province is None
+
+
+def test_signature_block_lines_naming_a_body_are_no_title():
+    text = (
+        "UBND TỈNH HÀ TĨNH\nVĂN PHÒNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Hà Tĩnh, ngày 28 tháng 02 năm 2018\nCHƯƠNG TRÌNH CÔNG TÁC THÁNG 3 NĂM 2018\n"
+        "1. Các công việc cần tập trung chỉ đạo:\n- Tập trung chỉ đạo sản xuất vụ Xuân.\n"
+        "Nơi nhận:\n- Chủ tịch, các PCT UBND tỉnh;\n- Lưu: VT.\nVĂN PHÒNG UBND TỈNH\nHÀ TĨNH\n"
+    )
+    meta, _, _ = _meta_of(text)
+    assert meta.signer.title is None
+    # A post that opens with a body's word is still a title.
+    meta, _, _ = _meta_of(text.replace("VĂN PHÒNG UBND TỈNH\nHÀ TĨNH\n", "CHÁNH VĂN PHÒNG\nNguyễn Văn An\n"))
+    assert meta.signer.title == "CHÁNH VĂN PHÒNG" and meta.signer.name == "Nguyễn Văn An"

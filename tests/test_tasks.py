@@ -418,3 +418,49 @@ def test_header_word_broken_by_a_narrow_pdf_column():
     assert classify_header("Ngà y") == classify_header("Ngày") == "time"
     assert classify_header("Nội dung công việc") == "content"
     assert classify_header("Ghi chép") is None  # no keyword, whole or broken
+
+
+def _record_tasks(blocks):
+    from extractor.stages.segment import find_sections
+
+    layout = assemble(blocks)
+    return find_tasks(layout, find_sections(layout), Metadata(plan_year=2017))
+
+
+def test_task_record_with_labelled_parts_is_one_task():
+    """An item whose sub-headings are all field labels (the task table's columns as headings) is one task:
+    its unit part gives the units, its one-statement time part the period; no part is a task itself."""
+    tasks = _record_tasks([
+        _para("II. NỘI DUNG"),
+        _para("1. Tập huấn nghiệp vụ cho cán bộ cấp xã"),
+        _para("a) Nội dung hoạt động"),
+        _para("- Biên soạn tài liệu tập huấn."),
+        _para("b) Đơn vị thực hiện"),
+        _para("Sở Nội vụ chủ trì, phối hợp với Ủy ban nhân dân các huyện thực hiện."),
+        _para("c) Thời gian thực hiện"),
+        _para("Trong quý III năm 2017."),
+        _para("2. Kiểm tra kết quả"),
+        _para("a) Đơn vị thực hiện: Thanh tra tỉnh"),
+        _para("b) Thời gian: Tháng 11 năm 2017"),
+    ])
+    assert [t.text for t in tasks] == ["Tập huấn nghiệp vụ cho cán bộ cấp xã", "Kiểm tra kết quả"]
+    first, second = tasks
+    assert first.lead == ["Sở Nội vụ"] and first.coordinating == ["Ủy ban nhân dân các huyện"]
+    assert first.period.quarters == [3]
+    assert second.period.months == [11]
+
+
+def test_task_records_on_a_real_thematic_plan():
+    """Hà Tĩnh KH 196/2017 (corpus/wild, tune): activity records "n. title / a) Các hoạt động chủ yếu /
+    b) Phương thức thực hiện / c) Thời gian thực hiện"; a c) that lists dated activities gives one task per
+    activity with the record's units (guidelines notes C4)."""
+    from tests.test_wild import need_documents
+
+    doc = extract(need_documents() / "province-ubnd-hatinh-kh196-mat-can-bang-gioi-tinh-2017.docx")
+    by_text = {t.text: t for t in doc.tasks}
+    record = by_text["Khảo sát, đánh giá"]
+    assert record.lead[:1] == ["Sở Y tế"] and record.coordinating == ["các đơn vị có liên quan"]
+    assert not any(t.text.startswith("Sở Y tế (Chi cục DS-KHHGĐ) chủ trì") for t in doc.tasks)
+    activity = next(t for t in doc.tasks if t.text.startswith("Hội thảo triển khai Kế hoạch tổ chức vào Quý III"))
+    assert activity.period.quarters == [3] and activity.lead[:1] == ["Sở Y tế"]
+    assert not any(t.text.startswith("Khảo sát, đánh giá đầu vào") for t in doc.tasks)  # an a) bullet

@@ -6,7 +6,7 @@ import pytest
 
 from extractor.base.blocks import Block, assemble
 from extractor.stages.units import collect_units
-from extractor.vocab.unit_names import canonical_unit, parse_unit_list, split_units, unit_kind
+from extractor.vocab.unit_names import canonical_unit, parse_unit_list, split_units, unit_key, unit_kind
 from models import Metadata, Task
 
 
@@ -77,18 +77,37 @@ def test_verbs_that_look_like_heads_are_not_units(sentence):
     assert parse_unit_list(sentence) is None
 
 
-def test_canonical_folds_variants_into_one_unit():
+def test_key_folds_variants_into_one_unit():
     variants = [
         "Sở LĐTB&XH",
         "Sở Lao động – TB&XH",
         "Sở Lao động - Thương binh và Xã hội",
         "SỞ LAO ĐỘNG-THƯƠNG BINH VÀ XÃ HỘI",
     ]
-    assert len({canonical_unit(v) for v in variants}) == 1
-    office = canonical_unit("Văn phòng UBND tỉnh", "Lâm Đồng")
-    assert office == canonical_unit("Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng")
-    broadcaster = canonical_unit("Báo và Phát Thanh, Truyền hình tỉnh")
-    assert broadcaster == canonical_unit("Báo và Phát thanh, Truyền hình tỉnh")
+    assert len({unit_key(v) for v in variants}) == 1
+    assert len({unit_key(canonical_unit(v)) for v in variants}) == 1
+    office = unit_key("Văn phòng UBND tỉnh", "Lâm Đồng")
+    assert office == unit_key("Văn phòng Ủy ban nhân dân tỉnh Lâm Đồng")
+    broadcaster = unit_key("Báo và Phát Thanh, Truyền hình tỉnh")
+    assert broadcaster == unit_key("Báo và Phát thanh, Truyền hình tỉnh")
+
+
+@pytest.mark.parametrize(
+    ("written", "province", "canonical"),
+    [
+        # Mixed case as written keeps its proper nouns; abbreviations and dashes are normalized.
+        ("Công an tỉnh", "Lâm Đồng", "Công an tỉnh Lâm Đồng"),
+        ("Sở Lao động – TB&XH", None, "Sở Lao động - Thương binh và Xã hội"),
+        ("Ủy ban MTTQ Việt Nam tỉnh", "Hà Tĩnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Hà Tĩnh"),
+        ("các Sở, ban, ngành", None, "Các Sở, ban, ngành"),
+        ("Chi cục DS-KHHGĐ", None, "Chi cục DS-KHHGĐ"),
+        # Capitals only: running-text case, the place name after its level word capitalised.
+        ("UBND HUYỆN HƯƠNG KHÊ", None, "Ủy ban nhân dân huyện Hương Khê"),
+        ("SỞ LAO ĐỘNG-THƯƠNG BINH VÀ XÃ HỘI", None, "Sở lao động-thương binh và xã hội"),
+    ],
+)
+def test_canonical_keeps_the_case_of_proper_nouns(written, province, canonical):
+    assert canonical_unit(written, province) == canonical
 
 
 @pytest.mark.parametrize(
@@ -145,7 +164,8 @@ def test_collect_units_groups_mentions_by_canonical_name():
         "Sở Lao động – Thương binh và Xã hội",
     ]
     office = next(u for u in units if u.kind == "office")
-    assert office.canonical.endswith("tỉnh cao bằng")
+    assert office.canonical == "Văn phòng Ủy ban nhân dân tỉnh Cao Bằng"
+    assert office.key == "văn phòng ủy ban nhân dân tỉnh cao bằng"
 
 
 def test_mentions_point_at_the_unit_as_written_nearest_the_task():
@@ -168,3 +188,49 @@ def test_mentions_point_at_the_unit_as_written_nearest_the_task():
     # t1: not the glued "Phòng Nội vụXã" inside it, but the heading above; t2: inside its own line
     assert starts == [len("1. "), line3.start + 2]
     assert all(layout.text[m.start:m.end] == "Phòng Nội vụ" for m in unit.mentions)
+
+
+# Bare fragments: a head noun, a place word, a verb or a negation alone names no unit (issue 15).
+FRAGMENTS = {
+    "ban", "ngành", "sở", "phòng", "hội", "phường", "xã", "huyện", "tỉnh", "thành phố", "thị xã", "thị trấn",
+    "đơn vị", "cơ quan", "địa phương", "đoàn thể", "ngành liên quan", "đơn vị liên quan", "cơ quan liên quan",
+    "không", "lãnh đạo", "chỉ đạo", "chủ trì", "phối hợp", "thực hiện", "tổ chức",
+}
+
+
+def _wild_tune_documents() -> list:
+    from tests.test_wild import document_dir, manifest_rows
+
+    folder = document_dir()
+    if folder is None:
+        return []
+    return [folder / row["file"] for row in manifest_rows()
+            if row["split"] == "tune" and row["format"] in ("docx", "doc") and (folder / row["file"]).exists()]
+
+
+def test_no_unit_is_a_bare_fragment():
+    """units[] of the corpus plans and the tune plans of corpus/wild (born-digital ones; the sealed check
+    split is not read here) holds no bare fragment; a written group stays whole ("các sở, ban, ngành")."""
+    from extractor.pipeline import extract
+    from tests.conftest import CORPUS
+
+    paths = sorted(CORPUS.glob("*/*.docx")) + sorted(CORPUS.glob("*/*.txt")) + _wild_tune_documents()
+    assert paths
+    found = {}
+    for path in paths:
+        for unit in extract(path).units:
+            if unit.key.strip(" ,.;") in FRAGMENTS:
+                found.setdefault(path.name, []).append(unit.name)
+    assert not found
+
+
+def test_a_written_group_stays_whole_in_units():
+    from extractor.vocab.unit_names import regroup_units
+
+    assert regroup_units(["các sở", "ban", "ngành liên quan"]) == ["các sở, ban, ngành liên quan"]
+    assert regroup_units(["Ủy ban nhân dân các huyện", "thành phố", "thị xã"]) == [
+        "Ủy ban nhân dân các huyện, thành phố, thị xã"
+    ]
+    # Capitalised names and quantified groups are units of their own.
+    assert regroup_units(["Sở Y tế", "Chi cục DS-KHHGĐ"]) == ["Sở Y tế", "Chi cục DS-KHHGĐ"]
+    assert regroup_units(["Sở Nội vụ", "các đơn vị trực thuộc"]) == ["Sở Nội vụ", "các đơn vị trực thuộc"]

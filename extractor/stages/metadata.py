@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.base.blocks import Layout
-from extractor.base.normalize import DASHES, fold
+from extractor.base.normalize import DASHES, expand_abbreviations, fold
 from extractor.base.resources import read_csv
 from extractor.stages.frame import (
     Frame,
@@ -32,7 +32,7 @@ from extractor.stages.frame import (
     type_of_line,
 )
 from extractor.stages.issuers import Vocabulary, normalize_issuer
-from extractor.vocab import provinces
+from extractor.vocab import places, provinces
 from extractor.vocab.frame_lines import (
     DATE_LINE_RE,
     DATE_NUMERIC_RE,
@@ -179,9 +179,13 @@ def _issuer_lines(header: list[Line]) -> list[str]:
     a received stamp ("UBND TỈNH ... / ĐẾN / Số: ... / Ngày: ...") that the receiving office put across
     the header of its copy. Lines that are mostly not letters are seal or signature noise."""
     out: list[str] = []
+    closed = False  # the place-and-date line was passed in the right column
     for line in header:
         if (line.region or "") == "header-right":
+            closed = closed or bool(out and DATE_LINE_RE.search(line.text))
             continue
+        if closed and not line.region:
+            break  # below the two header columns: a greeting ("CHÚC MỪNG NĂM MỚI") or the title
         text = line.text
         motto = MOTTO_RE.search(text)
         if motto:
@@ -204,6 +208,10 @@ def _issuer_lines(header: list[Line]) -> list[str]:
                     break
                 upper.append(word)
             text = " ".join(upper) if len(upper) < len(head) else ""
+            if out and not text:
+                # The place-and-date line closes the header: capitals below it (a greeting such as
+                # "CHÚC MỪNG NĂM MỚI", a title) are not the issuing block, which already began above.
+                break
         text = text.strip(f" *-_=.\t{DASHES}")
         if not text or is_separator(text) or is_header_anchor(text) or not is_upper_line(text) or is_noise(text):
             continue
@@ -293,8 +301,13 @@ def _province(meta: Metadata, groups: list[str], frame: Frame, text: str) -> pro
             return found[0].province
     if _central_issuer(meta):
         return None  # a ministry or a central body belongs to no province, wherever it signs ("Hà Nội, ngày")
+    # A district's or commune's body names its unit, not its province: the administrative-unit table
+    # places it, when the name is unique at the plan's date (or the block names the district too).
+    below = places.province_of_issuer("\n".join(groups), meta.issued_date) if groups else None
+    if below:
+        return below
     if meta.place:
-        at_place = provinces.lookup(meta.place)
+        at_place = provinces.lookup(meta.place) or places.province_of_place(meta.place, meta.issued_date)
         if at_place:
             return at_place
     for raw in (meta.issuer_raw, meta.parent_issuer_raw):
@@ -428,9 +441,22 @@ def _signer(lines: list[str], ocr: bool = False) -> Signer:
                 name = person
         elif title is None and is_upper_line(text) and len(text.split()) <= 8:
             position = read_position(text)
+            if position is None and _names_a_body(text):
+                continue  # a signature block of the body alone ("VĂN PHÒNG UBND TỈNH / HÀ TĨNH") has no title
             if position or not ocr:
                 title = position if ocr else text
     return Signer(title=title, name=name, on_behalf=" ".join(on_behalf) or None)
+
+
+def _names_a_body(text: str) -> bool:
+    """A signature line that names a body, not a post: it opens with an agency or unit word of the
+    issuing block ("VĂN PHÒNG", "ỦY BAN NHÂN DÂN", "SỞ") or is a province's name alone (the second line
+    of a wrapped body name). Positions are read first, so "CHÁNH VĂN PHÒNG" is still a title."""
+    name = expand_abbreviations(text, case="any")
+    if any(_starts_with(name, kind) for kind in ("agency", "unit")):
+        return True
+    bare = re.sub(r"^(?:TỈNH|THÀNH PHỐ)\s+", "", " ".join(text.split()), flags=re.I)
+    return provinces.lookup(bare) is not None
 
 
 __all__ = [

@@ -8,7 +8,7 @@ import re
 from bisect import bisect_left
 
 from extractor.base.blocks import Layout
-from extractor.vocab.unit_names import canonical_unit, unit_kind
+from extractor.vocab.unit_names import canonical_unit, regroup_units, unit_key, unit_kind
 from models import Mention, Metadata, Task, Unit
 
 
@@ -23,13 +23,15 @@ def collect_units(tasks: list[Task], layout: Layout, metadata: Metadata) -> list
     positions: dict[str, list[int]] = {}  # each name is searched once per document
     text = layout.text
     for task in tasks:
-        for name in [*task.lead, *task.coordinating]:
-            key = canonical_unit(name, metadata.province)
+        for name in [*regroup_units(task.lead), *regroup_units(task.coordinating)]:
+            key = unit_key(name, metadata.province)
             if not key:
                 continue
             unit = by_key.get(key)
             if unit is None:
-                unit = Unit(name=name, canonical=key, kind=unit_kind(name))
+                unit = Unit(
+                    name=name, canonical=canonical_unit(name, metadata.province), key=key, kind=unit_kind(name)
+                )
                 by_key[key] = unit
             # Where the unit is written: inside the task, else the nearest before it (a heading above),
             # else anywhere.

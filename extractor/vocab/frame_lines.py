@@ -60,7 +60,7 @@ def signer_like(lines: list[str]) -> bool:
 
 _D = f"[{DASHES}-]"
 MOTTO_RE = re.compile(
-    r"c[ộo]ng\s+h(?:òa|oà|oa)\s+x[ãa]\s+h[ộo]i\s+ch[ủu]\s+ngh[ĩi]a\s+vi[ệe]t\s+nam"
+    r"c[ộo]ng\s+h(?:òa|oà|oa)\s+x[ãa]\s+h[ộo]i\s+ch[ủu]\s+ngh[ĩi]a\s+vi[ệe]t(?:\s+nam)?"  # "NAM" may wrap
     rf"|đ[ộo]c\s+l[ậa]p\s*{_D}\s*t[ựu]\s+do\s*{_D}\s*h[ạa]nh\s+ph[úu]c"
     r"|đ[ảa]ng\s+c[ộo]ng\s+s[ảa]n\s+vi[ệe]t\s+nam",
     re.IGNORECASE,
@@ -96,8 +96,11 @@ SYMBOL_ONLY_RE = re.compile(
 )
 # Day and month may be OCR-misread digits, glued to the words ("ngày44tháng"); "năm" may be lost before
 # the year. The words themselves are matched with or without their tone marks.
-NGAY = "ng[àaáảãạ]y"
-_THANG = "th[áaàảãạ]ng"
+# Any tone or hat on the vowel: OCR misreads them ("24 thắng 6 năm 2016"), and the frame around the
+# numbers (ngày .. tháng .. năm) leaves no other reading.
+_A_FAMILY = "aàáảãạăằắẳẵặâầấẩẫậ"
+NGAY = f"ng[{_A_FAMILY}]y"
+_THANG = f"th[{_A_FAMILY}]ng"
 _NAM = "n[ăaâắằẳẵặấầẩẫậ]m"
 _DAYNUM = rf"(?={_OCR_DIGIT}?\d){_OCR_DIGIT}{{1,2}}(?!\d)"
 DATE_LINE_RE = re.compile(

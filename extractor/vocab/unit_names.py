@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractor.base.normalize import fold
+from extractor.base.normalize import DASHES, clean_text, expand_abbreviations, fold, fold_tone_placement
 from extractor.base.resources import read_csv
 
 _QUANTIFIERS = ("các ", "những ", "mỗi ", "từng ", "toàn thể ")
@@ -100,6 +100,8 @@ def head_at(text: str, pos: int) -> Head | None:
     return by_text.get(m.group().lower())
 
 
+# A head noun written alone opens a group of the same kind ("Sở, ngành liên quan").
+_BARE_HEADS = {"sở", "ban", "ngành", "phòng", "đơn vị", "cơ quan", "địa phương", "đoàn thể", "hội"}
 _QUANTIFIER_RE = re.compile("|".join(re.escape(q) for q in _QUANTIFIERS), re.IGNORECASE)
 
 
@@ -384,26 +386,87 @@ def unit_kind(name: str) -> str:
 
 
 _PROVINCE_GAP_RE = re.compile(r"(?<!\w)tỉnh$")
+# A dash between words, any kind, spaced or not on one side; a bare hyphen inside a code (DS-KHHGĐ) stays.
+_DASH_SPACING_RE = re.compile(rf"\s*[{DASHES}]\s*|\s+-\s*|\s*-\s+")
+_PROVINCE_GAP_CASED_RE = re.compile(r"(?<!\w)(?:tỉnh|Tỉnh|TỈNH)$")
+# Administrative level words: in official names the place name after them is a proper noun, each
+# syllable capitalised ("huyện Hương Khê"); Nghị định 30/2020/NĐ-CP, Phụ lục II, on capital letters.
+_LEVEL_WORD_RE = re.compile(
+    r"(?<!\w)(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã(?! hội)|phường)((?: [^\W\d_]+)+)$"  # "xã hội" is a word
+)
 
 
-def canonical_unit(name: str, province: str | None = None) -> str:
-    """The unit's canonical name: abbreviations expanded, case, dashes and tone placement folded, the
-    plan's own province filled in where the name ends in a bare "tỉnh"."""
+_QUANTIFIER_RE = re.compile(r"(?<!\w)(?:các|những|mọi|toàn thể)\s", re.IGNORECASE)
+
+
+def regroup_units(names: list[str]) -> list[str]:
+    """Join the members of one written group back into it ("các sở", "ban", "ngành liên quan" ->
+    "các sở, ban, ngành liên quan"): a member written without a capital or a quantifier continues the
+    plural name, the common-noun group or the bare head noun before it. Tasks keep the members apart (they are scored so); the document's list of
+    units keeps the group whole, as it is one unit."""
+    out: list[str] = []
+    for name in names:
+        bare = name[:1].islower() and not _QUANTIFIER_RE.match(name + " ")
+        previous = out[-1] if out else ""
+        group = bool(_QUANTIFIER_RE.search(previous + " ")) or previous[:1].islower() or (
+            fold(previous) in _BARE_HEADS
+        )
+        if out and bare and group:
+            out[-1] = f"{out[-1]}, {name}"
+        else:
+            out.append(name)
+    return out
+
+
+def unit_key(name: str, province: str | None = None) -> str:
+    """The unit's matching key, the same across documents: abbreviations expanded, case, dashes and tone
+    placement folded, the plan's own province filled in where the name ends in a bare "tỉnh"."""
     key = fold(name)
     key = key.strip(" ,;.")
     if province and _PROVINCE_GAP_RE.search(key):
         key = f"{key} {fold(province)}"
-    return key[:1].upper() + key[1:] if key else key
+    return key
+
+
+def _sentence_case(upper: str) -> str:
+    """An all-capitals name ("UBND HUYỆN HƯƠNG KHÊ") in the case of running text: lower case, the first
+    letter and the place name after a level word capitalised. Other proper nouns cannot be told apart in
+    capitals, so they stay lower case (the key, not this name, is what compares)."""
+    lower = fold(upper)
+    match = _LEVEL_WORD_RE.search(lower)
+    if match:
+        place = " ".join(word[:1].upper() + word[1:] for word in match.group(2).split())
+        lower = f"{lower[: match.start(2)]} {place}"
+    return lower[:1].upper() + lower[1:]
+
+
+def canonical_unit(name: str, province: str | None = None) -> str:
+    """The unit's canonical name: abbreviations expanded, dashes, spacing and tone placement normalized,
+    the case of proper nouns kept as written ("Công an tỉnh Lâm Đồng"); the plan's province filled in
+    after a bare "tỉnh". Names in capitals only are put in running-text case. Compare with `unit_key`."""
+    text = clean_text(name).strip(" ,;.")
+    if not text:
+        return ""
+    if not any(ch.islower() for ch in text):
+        text = _sentence_case(text)
+    else:
+        text = expand_abbreviations(text, case="exact")
+        text = fold_tone_placement(_DASH_SPACING_RE.sub(" - ", text))
+    if province and _PROVINCE_GAP_CASED_RE.search(text):
+        text = f"{text} {province}"
+    return text[:1].upper() + text[1:]
 
 
 __all__ = [
     "UnitSpan",
     "canonical_unit",
+    "unit_key",
     "clear_unit_start",
     "has_open_tail",
     "head_at",
     "parse_unit_list",
     "pos_subject_end",
+    "regroup_units",
     "predicate_role",
     "split_units",
     "starts_unit",
