@@ -7,12 +7,18 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install run test lint bench eval corpus clean
 
-$(BIN)/.installed: pyproject.toml
+# Extras to install: Ray is left out (a 1 GB install) unless asked for, e.g. `make test EXTRAS=test,ray`
+# (.ci/run does, so CI tests the Ray engine); each set of extras has its own stamp.
+EXTRAS ?= test
+comma := ,
+STAMP := $(BIN)/.installed-$(subst $(comma),-,$(EXTRAS))
+
+$(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -e '.[test,ray]'
+	$(BIN)/pip install -q -e '.[$(EXTRAS)]'
 	touch $@
 
-install: $(BIN)/.installed
+install: $(STAMP)
 
 run: install
 	$(BIN)/vnplan batch corpus --out outputs

@@ -8,11 +8,16 @@ import importlib
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extractor import __version__
 from extractor.base.errors import VnplanError, describe, fail, os_cause, printable
 from extractor.base.output import StdoutError, write_stdout
+
+if TYPE_CHECKING:
+    from models import PlanDocument
 
 # Temporary folders of killed runs that the next run removes (see base/tempdirs.py).
 STALE_TEMP_PREFIXES = ("vnplan-ocr-", "vnplan-img-", "vnplan-office-", "vnplan-mp-", "vnplan-tmp-", "pymp-")
@@ -38,13 +43,85 @@ def _cause(exc: OSError, name: str) -> str:
     return cause
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    from extractor.base.limits import apply_memory_limit
-    from extractor.base.output import document_json, open_root, output_path, write_inside
-    from extractor.pipeline import extract
+STDIN = "-"
+OUTPUT_FORMATS = ("json", "jsonl", "md")
 
-    if args.output is None and len(args.files) > 1:
-        print("vnplan: error: several files need -o DIR", file=sys.stderr)
+
+@dataclass(frozen=True, slots=True)
+class ExtractInput:
+    """One document to extract: `name` is how it is shown and recorded, `path` None for standard input,
+    `output` its name below -o DIR (without .json/.md)."""
+
+    name: str
+    path: Path | None
+    output: str
+
+
+def _usage(message: str) -> int:
+    print(f"vnplan: error: {message}", file=sys.stderr)
+    return 2
+
+
+def resolve_inputs(arguments: list[str]) -> tuple[list[ExtractInput], list[str]]:
+    """The documents the arguments name (a folder gives its supported files, recursively, links not
+    followed), and a one-line problem for each argument that cannot be used: all found before any work."""
+    from extractor.readers import format_of
+
+    inputs: list[ExtractInput] = []
+    problems: list[str] = []
+    for argument in arguments:
+        if argument == STDIN:
+            inputs.append(ExtractInput(STDIN, None, "stdin"))
+            continue
+        path = Path(argument)
+        if path.is_dir():
+            from extractor.commands.batch import folder_files
+
+            found = [ExtractInput(str(file), file, relative) for file, relative in folder_files(path)]
+            if not found:
+                problems.append(f"{printable(argument)}: no supported files in the folder")
+            inputs += found
+        elif not os.path.lexists(path):
+            problems.append(f"{printable(argument)}: no such file or folder")
+        else:
+            try:
+                format_of(path)
+            except VnplanError as exc:
+                problems.append(f"{printable(argument)}: {describe(exc)}")
+                continue
+            inputs.append(ExtractInput(argument, path, path.name))
+    if sum(item.path is None for item in inputs) > 1:
+        problems.append("standard input (-) can be read only once")
+    return inputs, problems
+
+
+def _read_stdin(limit: int) -> bytes:
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+    data = stream.read(limit + 1) if stream is not None else b""
+    if not data:
+        raise VnplanError("standard input is empty")
+    return data
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from extractor.base.limits import DEFAULT_LIMITS, apply_memory_limit
+    from extractor.base.output import document_json, open_root, output_path, write_inside
+    from extractor.pipeline import FORMAT_SUFFIXES, extract, extract_bytes
+
+    several = len(args.files) > 1 or any(os.path.isdir(name) for name in args.files if name != STDIN)
+    to = args.to or ("jsonl" if several and args.output is None else "json")
+    if args.format is not None and STDIN not in args.files:
+        return _usage("--format is for standard input (-); a file's format comes from its suffix")
+    if args.format is not None and args.format.lower().lstrip(".") not in FORMAT_SUFFIXES:
+        return _usage(f"unknown format '{printable(args.format)}' (known: {', '.join(sorted(FORMAT_SUFFIXES))})")
+    if to == "jsonl" and args.output is not None:
+        return _usage("--to jsonl prints to stdout; with -o DIR use --to json or md")
+    if to == "json" and several and args.output is None:
+        return _usage("several documents print as JSON Lines (--to jsonl, the default) or go to -o DIR")
+    inputs, problems = resolve_inputs(args.files)
+    if problems:
+        for problem in problems:
+            print(f"vnplan: error: {problem}", file=sys.stderr)
         return 2
     out_dir = Path(args.output) if args.output is not None else None
     if out_dir is not None:
@@ -52,21 +129,34 @@ def cmd_extract(args: argparse.Namespace) -> int:
     elif sys.stdout is None:
         raise StdoutError(OSError(errno.EBADF, "stdout is closed"))
     apply_memory_limit()
+
+    def render(doc: PlanDocument) -> str:
+        if to == "md":
+            from extractor.commands.markdown import to_markdown
+
+            return to_markdown(doc)
+        return doc.model_dump_json() + "\n" if to == "jsonl" else document_json(doc)
+
     seen_outputs: dict[Path, str] = {}
     status = 0
-    for name in args.files:
-        path = Path(name)
+    for item in inputs:
+        name = item.name
         try:
-            doc = extract(path)
-            if out_dir is None:
-                write_stdout(document_json(doc))
+            if item.path is None:
+                doc = extract_bytes(_read_stdin(DEFAULT_LIMITS.file_bytes), args.format, name=STDIN)
             else:
-                target = output_path(out_dir, path.name)
+                doc = extract(item.path)
+            if out_dir is None:
+                write_stdout(render(doc))
+            else:
+                target = output_path(out_dir, item.output)
+                if to == "md":
+                    target = target.with_name(target.name.removesuffix(".json") + ".md")
                 if target in seen_outputs:  # plan.pdf from two folders: never overwrite an earlier output
                     raise VnplanError(f"output {target.name} is already written for {seen_outputs[target]}; "
                                       "use `vnplan batch` to mirror folders")
                 seen_outputs[target] = name
-                write_inside(out_dir, target.name, document_json(doc))
+                write_inside(out_dir, target.relative_to(out_dir.resolve()), render(doc))
         except VnplanError as exc:
             fail(name, describe(exc))
             status = 2
@@ -87,7 +177,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from models import PlanDocument
 
-    print(json.dumps(PlanDocument.model_json_schema(), ensure_ascii=False, indent=2))
+    schema = PlanDocument.model_json_schema()
+    head = {key: schema.pop(key) for key in ("$schema", "$id")}  # first, where readers and tools look
+    print(json.dumps({**head, **schema}, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -100,9 +192,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser("extract", help="extract one or more files to JSON")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("-o", "--output", metavar="DIR", help="write DIR/<file name>.json for each input")
+    p = sub.add_parser(
+        "extract",
+        help="extract files, folders or standard input to JSON, JSON Lines or Markdown",
+        description="Extract each input: one document prints as JSON, several (or a folder) as JSON Lines, "
+        "one document a line; -o DIR writes DIR/<name>.json instead.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="a file, a folder (its supported files, recursively) "
+                   "or - for standard input")
+    p.add_argument("-o", "--output", metavar="DIR", help="write DIR/<file name>.json (.md) for each input; a "
+                   "folder's files keep their path inside it")
+    p.add_argument("--to", choices=OUTPUT_FORMATS, help="json (one document, the default), jsonl (several: one "
+                   "document a line, the default for several), md (metadata, sections, tasks, citations)")
+    p.add_argument("--format", metavar="FORMAT", help="the format of standard input: txt, html, docx, pdf, doc, "
+                   "rtf, odt, png, jpg, tiff, ... (default: guessed from its leading bytes)")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the output")

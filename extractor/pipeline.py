@@ -7,7 +7,9 @@ builds the validated `PlanDocument`.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,11 +18,12 @@ from typing import TypeVar
 # Stages and readers are imported here, not when a document needs them: an import that runs out of memory
 # under the cap fails without a MemoryError (CPython's SystemError), so nothing is imported mid-document.
 from extractor import __version__, readers
-from extractor.base.blocks import ReadResult, assemble
+from extractor.base.blocks import Block, Layout, ReadResult, assemble
 from extractor.base.errors import LimitExceeded, VnplanError
 from extractor.base.limits import DEFAULT_LIMITS, Limits, memory_capped, time_limit
+from extractor.base.tempdirs import private_tempdir
 from extractor.stages import citations, frame, metadata, segment, tasks, trim, units
-from models import Page, PlanDocument, Source, Warning
+from models import Page, PlanDocument, Quality, Source, Warning
 
 
 def _code_digest() -> str:
@@ -79,6 +82,67 @@ def extract(
         return build_document(result, str(path), sha256, timer, limits)
 
 
+# Format names `extract_bytes` takes (the reader suffixes without their dot, and "image"), with the
+# suffix that picks the reader.
+FORMAT_SUFFIXES: dict[str, str] = {
+    **{suffix[1:]: suffix for suffix in readers.SUPPORTED_SUFFIXES},
+    "image": ".png",
+}
+_IMAGE_SUFFIXES = {"a PNG image": ".png", "a JPEG image": ".jpg", "a TIFF image": ".tif"}
+_HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b", re.I | re.S
+)
+_ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
+
+
+def guess_format(data: bytes) -> str:
+    """The format of content without a file name, from its leading bytes (as a reader would refuse a
+    wrong suffix): PDF, images, DOCX or ODT (ZIP), .doc (OLE), RTF, HTML, else text."""
+    found = readers.sniff(data[:64])
+    if found is not None:
+        description, kind = found
+        if kind == "pdf":
+            return "pdf"
+        if kind == "image":
+            return "image"
+        if kind == "zip":
+            return "odt" if data[30:30 + len(_ODT_MIMETYPE)] == _ODT_MIMETYPE else "docx"
+        if kind == "ole":
+            return "doc"
+        raise VnplanError(f"content is {description}, not a supported document")
+    if data.lstrip()[:5] == b"{\\rtf":
+        return "rtf"
+    if _HTML_START.match(data[:4096]):
+        return "html"
+    return "txt"
+
+
+def extract_bytes(
+    data: bytes,
+    fmt: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    timer: StageTimer | None = None,
+    name: str = "-",
+) -> PlanDocument:
+    """Extract content held in memory (standard input, a download) as a document of format `fmt` (see
+    `FORMAT_SUFFIXES`; None guesses it from the bytes). `name` is recorded as `source.path`."""
+    fmt = (fmt or guess_format(data)).lower().lstrip(".")
+    if fmt not in FORMAT_SUFFIXES:
+        raise VnplanError(f"unknown format '{fmt}' (known: {', '.join(sorted(FORMAT_SUFFIXES))})")
+    if len(data) > limits.file_bytes:
+        raise LimitExceeded(f"input is {len(data)} bytes, over the limit of {limits.file_bytes}")
+    suffix = FORMAT_SUFFIXES[fmt]
+    if fmt == "image":
+        suffix = _IMAGE_SUFFIXES.get((readers.sniff(data[:64]) or ("", ""))[0], suffix)
+    timer = timer or StageTimer()
+    with private_tempdir("vnplan-tmp-") as folder:
+        path = folder / f"input{suffix}"
+        path.write_bytes(data)
+        with time_limit(limits.seconds), _memory_errors(timer):
+            result = _staged(timer, "read", readers.read, path, limits)
+            return build_document(result, name, hashlib.sha256(data).hexdigest(), timer, limits)
+
+
 @contextmanager
 def _memory_errors(timer: StageTimer) -> Iterator[None]:
     """Memory exhaustion between the stages (entering one, building the document) as the one-line error
@@ -122,6 +186,7 @@ def build_document(
     found_units = _staged(timer, "units", units.collect_units, found_tasks, layout, meta)
     with timer.run("build"):
         reader_warnings = [Warning(code=code, message=message) for code, message in result.warnings]
+        all_warnings = reader_warnings + warnings
         return PlanDocument(
             pipeline_version=PIPELINE_VERSION,
             id=sha256[:16],
@@ -141,8 +206,80 @@ def build_document(
             citations=cites,
             tasks=found_tasks,
             units=found_units,
-            warnings=reader_warnings + warnings,
+            warnings=all_warnings,
+            quality=assess_quality(result, layout, plan_frame, all_warnings),
         )
 
 
-__all__ = ["PIPELINE_VERSION", "STAGES", "StageTimer", "assemble", "build_document", "extract"]
+# --- quality: what an archive user filters on to find documents that need a human look -----------------
+
+# Warning codes that mean a field is likely missing or wrong (not ones that only report a faithful
+# conversion, such as "legacy-encoding", or a library's chatter, such as "html-readability").
+REVIEW_WARNING_CODES = frozenset({"no-title-block"})
+
+
+def needs_review(quality: Quality) -> bool:
+    """The one rule for `quality.needs_review`: any text from OCR (characters may be misread), a repaired
+    text layer, a draft (not the issued text), or a warning whose code is in REVIEW_WARNING_CODES."""
+    return bool(
+        quality.ocr_text_share > 0
+        or quality.pages_ocr
+        or quality.pages_repaired
+        or quality.draft
+        or REVIEW_WARNING_CODES & quality.warnings_by_code.keys()
+    )
+
+
+# "Dự thảo", "DỰ THẢO lần 2", "(Dự thảo)", "Dự thảo 3 - 12/2024": the whole line (or table cell) is the mark.
+_DRAFT_MARK = re.compile(r"^[\W_]*d[ựư]\s*th[ảa]o\b(?:[\s:.,-]+\S{1,12}){0,3}[\W_]*$", re.I)
+
+
+def is_draft_mark(text: str) -> bool:
+    return any(_DRAFT_MARK.match(cell.strip()) for cell in text.split("\t"))
+
+
+def _has_draft_mark(plan_frame: frame.Frame) -> bool:
+    """A draft mark stands in the header region, before the title block's type line (issuing block,
+    motto, number, place and date, or a box beside them); a 'dự thảo' in the body is only a word."""
+    lines = plan_frame.lines
+    if plan_frame.type_line is not None:
+        before = lines[: plan_frame.type_line]
+    else:
+        end = max([plan_frame.body_start, *(i + 1 for i in plan_frame.header)])
+        before = lines[:end]
+    return any(is_draft_mark(line.text) for line in before)
+
+
+def assess_quality(result: ReadResult, layout: Layout, plan_frame: frame.Frame, warnings: list[Warning]) -> Quality:
+    text_chars = sum(block.end - block.start for block in layout.blocks)
+    ocr_chars = sum(block.end - block.start for block in layout.blocks if block.ocr)
+    ocr_pages = set(result.ocr_pages) | {b.page for b in _ocr_blocks(result.blocks) if b.page is not None}
+    quality = Quality(
+        ocr_text_share=round(ocr_chars / text_chars, 4) if text_chars else 0.0,
+        pages_repaired=sorted(set(result.repaired_pages)),
+        pages_ocr=sorted(ocr_pages),
+        draft=_has_draft_mark(plan_frame),
+        warnings_by_code=dict(sorted(Counter(w.code for w in warnings).items())),
+    )
+    quality.needs_review = needs_review(quality)
+    return quality
+
+
+def _ocr_blocks(blocks: list[Block]) -> Iterator[Block]:
+    return (block for block in blocks if block.ocr)
+
+
+__all__ = [
+    "FORMAT_SUFFIXES",
+    "PIPELINE_VERSION",
+    "REVIEW_WARNING_CODES",
+    "STAGES",
+    "StageTimer",
+    "assemble",
+    "assess_quality",
+    "build_document",
+    "extract",
+    "extract_bytes",
+    "guess_format",
+    "needs_review",
+]

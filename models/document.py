@@ -11,7 +11,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+SCHEMA_ID = f"urn:vnplan:schema:plan-document:{SCHEMA_VERSION}"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"  # what pydantic v2 generates
 
 InputFormat = Literal["txt", "html", "docx", "pdf", "doc", "rtf", "odt", "image"]
 
@@ -159,7 +161,10 @@ UnitKind = Literal[
 
 class Unit(_Model):
     name: str = Field(description="The unit as first written")
-    canonical: str = Field(description="Normalized name, the same across documents")
+    canonical: str = Field(
+        description="Normalized name: abbreviations expanded, proper nouns in their case ('Công an tỉnh Lâm Đồng')"
+    )
+    key: str = Field(description="Folded matching key of the canonical name, the same across documents")
     kind: UnitKind
     mentions: list[Mention] = Field(default_factory=list)
 
@@ -171,8 +176,27 @@ class Warning(_Model):
     end: int | None = None
 
 
+class Quality(_Model):
+    """How far the text can be trusted, so that an archive user can filter what needs a human look."""
+
+    ocr_text_share: float = Field(0.0, ge=0, le=1, description="Share of the text's characters that came from OCR")
+    pages_repaired: list[int] = Field(
+        default_factory=list, description="Pages whose lying text layer was repaired (a glyph map, a legacy table)"
+    )
+    pages_ocr: list[int] = Field(default_factory=list, description="Pages whose text came from OCR")
+    draft: bool = Field(False, description="A 'Dự thảo' mark stands in the header, before the title")
+    warnings_by_code: dict[str, int] = Field(default_factory=dict, description="Number of warnings per code")
+    needs_review: bool = Field(
+        False, description="OCR text, a repaired page, a draft mark or a review-worthy warning (see pipeline)"
+    )
+
+
 class PlanDocument(_Model):
-    schema_version: Literal["1.0"] = "1.0"
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"$schema": JSON_SCHEMA_DIALECT, "$id": SCHEMA_ID}
+    )
+
+    schema_version: Literal["1.1"] = "1.1"
     pipeline_version: str
     id: str = Field(description="Content hash of the input")
     source: Source
@@ -185,3 +209,4 @@ class PlanDocument(_Model):
     tasks: list[Task] = Field(default_factory=list)
     units: list[Unit] = Field(default_factory=list)
     warnings: list[Warning] = Field(default_factory=list)
+    quality: Quality = Field(default_factory=Quality)

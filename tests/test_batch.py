@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -302,3 +304,46 @@ def test_ray_engine_gives_the_same_outputs_errors_and_resume(local_ray, tree, tm
     capsys.readouterr()
     assert run_batch(tree, "--out", on_ray, "--engine", "ray", "--workers", "2") == 1
     assert f"0 extracted, {2 * len(SEEDS)} up to date (skipped), 1 failed" in capsys.readouterr().out
+
+
+def test_a_mistyped_input_stops_the_batch_before_any_work(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert run_batch(SEEDS[0], tmp_path / "archvie", f"@{tmp_path / 'no-list.txt'}", "--out", out) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"vnplan: error: {tmp_path / 'archvie'}: no such file or folder",
+        f"vnplan: error: {tmp_path / 'no-list.txt'}: cannot read the list of inputs",
+    ]
+    assert not out.exists()  # no folder made, no errors.jsonl, nothing extracted
+
+
+def test_progress_reads_elapsed_then_left(capsys):
+    reporter = batch.Reporter("plain", 100)
+    assert reporter.plain_line(31, 2, 31.0).endswith("1.0 docs/s, elapsed 0:00:31 · left 0:01:09")
+    assert batch.clock(3725.4) == "1:02:05"
+    bar = batch.Reporter("bar", 10)
+    try:
+        from rich.console import Console
+
+        console = Console(file=io.StringIO(), width=200)
+        console.print(bar.bar.make_tasks_table(bar.bar.tasks))
+        shown = console.file.getvalue()
+    finally:
+        bar.close()
+    assert re.search(r"elapsed \d:\d\d:\d\d · left [-\d]:[-\d]{2}:[-\d]{2}", shown), shown
+
+
+def test_summary_counts_documents_that_need_review(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for seed in SEEDS[:2]:
+        shutil.copy(seed, folder / seed.name)
+    lines = SEEDS[1].read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Số:"))
+    (folder / "draft.txt").write_text("\n".join([*lines[:at], "DỰ THẢO", *lines[at:]]), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_batch(folder, "--out", out, "--workers", "1") == 0
+    assert "  1 of 3 documents need review" in capsys.readouterr().out
+    assert json.loads((out / "draft.txt.json").read_text())["quality"]["draft"] is True
+    assert run_batch(folder, "--out", out, "--workers", "1") == 0  # up to date: read from the outputs' tails
+    said = capsys.readouterr().out
+    assert "3 up to date" in said and "  1 of 3 documents need review" in said

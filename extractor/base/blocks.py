@@ -44,6 +44,9 @@ class Block:
     """Layout region for blocks of the header or signature block laid side by side in the source:
     "header-left", "header-right", "footer-left", "footer-right"; None for the running body."""
     ocr: bool = False
+    confidence: float | None = None
+    """For OCR'd blocks, the lowest Tesseract confidence of the block's words, 0-1 (a row: of all its
+    cells' words); None for text read from a text layer or a block whose words could not be traced."""
     # Filled by `assemble`:
     start: int = -1
     end: int = -1
@@ -70,6 +73,10 @@ class ReadResult:
     encoding: str | None = None
     warnings: list[tuple[str, str]] = field(default_factory=list)
     """(code, message) pairs, e.g. ("legacy-encoding", "TCVN3 text converted")."""
+    repaired_pages: list[int] = field(default_factory=list)
+    """1-based pages whose text layer was judged wrong and repaired (a glyph map, a legacy table)."""
+    ocr_pages: list[int] = field(default_factory=list)
+    """1-based pages whose text came from OCR (scans, and text layers judged wrong that repair could not fix)."""
 
 
 @dataclass(slots=True)

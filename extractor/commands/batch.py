@@ -103,6 +103,12 @@ def _walk(folder: Path, prefix: Path, skip: Path | None, links: Counter) -> Iter
             yield Found(Path(full), str(prefix / os.path.relpath(full, folder)))
 
 
+def folder_files(folder: Path) -> Iterator[tuple[Path, str]]:
+    """(path, path relative to `folder`) of every supported file below it, as a batch finds them."""
+    for found in _walk(folder, Path(), None, Counter()):
+        yield found.path, found.name
+
+
 def _glob_base(pattern: str) -> Path:
     """The leading folders of a pattern that hold no wildcard."""
     parts = Path(pattern).parts
@@ -240,6 +246,12 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def clock(seconds: float) -> str:
+    """H:MM:SS, as rich's elapsed and remaining columns show time."""
+    whole = max(0, round(seconds))
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
 class Reporter:
     """Progress on stderr: a rich bar on a terminal, a line every 30 s in logs, or nothing."""
 
@@ -268,7 +280,9 @@ class Reporter:
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[rate]} docs/s"),
                 TextColumn("[red]{task.fields[failed]} failed"),
+                TextColumn("elapsed"),
                 TimeElapsedColumn(),
+                TextColumn("·"),
                 TextColumn("left"),
                 TimeRemainingColumn(),
                 console=Console(stderr=True),
@@ -284,15 +298,16 @@ class Reporter:
             self.bar.update(self.bar_task, completed=finished, rate=f"{rate:.1f}", failed=failed)
         elif self.mode == "plain" and now - self.last_line >= PLAIN_PROGRESS_EVERY:
             self.last_line = now
-            of = f"/{self.total}" if self.total is not None else ""
-            left = ""
-            if self.total and rate > 0:
-                left = f", about {(self.total - finished) / rate:.0f} s left"
-            print(
-                f"vnplan batch: {finished}{of} documents, {failed} failed, {rate:.1f} docs/s{left}",
-                file=sys.stderr,
-                flush=True,
-            )
+            print(self.plain_line(finished, failed, now - self.began), file=sys.stderr, flush=True)
+
+    def plain_line(self, finished: int, failed: int, elapsed: float) -> str:
+        """The progress line for logs, its times read as the bar's: `elapsed 0:00:31 · left 0:00:01`."""
+        rate = finished / max(elapsed, 1e-9)
+        of = f"/{self.total}" if self.total is not None else ""
+        times = f"elapsed {clock(elapsed)}"
+        if self.total is not None and rate > 0:
+            times += f" · left {clock((self.total - finished) / rate)}"
+        return f"vnplan batch: {finished}{of} documents, {failed} failed, {rate:.1f} docs/s, {times}"
 
     def close(self) -> None:
         if self.bar is not None:
@@ -308,6 +323,7 @@ class Books:
         self.reporter = reporter
         self.counts: Counter[str] = Counter()
         self.by_format: Counter[tuple[str, str]] = Counter()
+        self.review = 0
 
     def relative(self, output: str) -> str:
         return os.path.relpath(output, self.out_dir)
@@ -318,6 +334,7 @@ class Books:
             self.errors.failed(task.source, output, result)
         else:
             self.errors.succeeded(task.source, output)
+            self.review += result.review
         self._count(format_name(task.source), result.status)
 
     def refuse(self, found: Found, problem: str) -> None:
@@ -338,6 +355,9 @@ class Books:
             f"{self.counts['done']} extracted, {self.counts['skipped']} up to date (skipped), "
             f"{self.counts['failed']} failed"
         ]
+        if self.review:
+            lines.append(f"  {self.review} of {self.counts['done'] + self.counts['skipped']} documents need review "
+                         "(quality.needs_review: OCR text, repaired pages, drafts, warnings)")
         formats = sorted({fmt for fmt, _ in self.by_format})
         for fmt in formats:
             parts = [f"{self.by_format[(fmt, s)]} {s}" for s in ("done", "skipped", "failed")]
@@ -376,6 +396,17 @@ def make_tasks(
             continue
         claimed[str(target)] = real
         yield DocTask(source=str(found.path), output=str(target), seconds=seconds, force=force, root=root)
+
+
+def missing_inputs(arguments: list[str]) -> Iterator[str]:
+    """A problem line for each named folder, file or @LIST that does not exist or cannot be read (a
+    pattern that matches nothing, or a missing entry of a list, is a failed record as before)."""
+    for argument in arguments:
+        if argument.startswith("@"):
+            if not os.access(argument[1:], os.R_OK) or os.path.isdir(argument[1:]):
+                yield f"{printable(argument[1:])}: cannot read the list of inputs"
+        elif not os.path.lexists(argument) and not GLOB_CHARS & set(argument):
+            yield f"{printable(argument)}: no such file or folder"
 
 
 def count_inputs(arguments: list[str], out_dir: Path) -> int | None:
@@ -420,6 +451,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     if args.engine == "ray" and importlib_missing("ray"):
         print("vnplan: error: --engine ray needs Ray: pip install 'vnplan[ray]'", file=sys.stderr)
+        return 2
+    problems = list(missing_inputs(args.inputs))  # a mistyped folder: one line each, before any work
+    for problem in problems:
+        print(f"vnplan: error: {problem}", file=sys.stderr)
+    if problems:
         return 2
     try:
         os.close(open_root(out_dir, stage="input"))  # a file, /proc, read-only: one line, before any work

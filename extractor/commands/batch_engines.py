@@ -75,6 +75,8 @@ class DocResult:
     seconds: float = 0.0
     stage: str | None = None
     error: str | None = None
+    review: bool = False
+    """The document's `quality.needs_review` (done or skipped documents)."""
 
 
 RAY_START_SECONDS = 120.0
@@ -147,6 +149,28 @@ def output_stamp(output: Path, root: Path | None = None) -> tuple[str, str, str]
     return json.loads(match["schema"]), json.loads(match["pipeline"]), match["sha256"]
 
 
+# The end of a document written by `document_json`: `quality` is the last field, `needs_review` its last.
+_TAIL = re.compile(rb'"needs_review":\s*(true|false)\s*\}\s*\}\s*$')
+_TAIL_BYTES = 512
+
+
+def output_needs_review(output: Path, root: Path | None = None) -> bool:
+    """`quality.needs_review` of a finished output, read from its last bytes (False when not found)."""
+    from extractor.base.output import open_inside
+
+    root = output.parent if root is None else root
+    try:
+        fd = open_inside(root, output.relative_to(root), os.O_RDONLY, stage="write")
+        if fd is None:
+            return False
+        with open(fd, "rb") as handle:
+            handle.seek(max(0, os.fstat(handle.fileno()).st_size - _TAIL_BYTES))
+            match = _TAIL.search(handle.read())
+    except (OSError, VnplanError):
+        return False
+    return match is not None and match.group(1) == b"true"
+
+
 def process_document(task: DocTask) -> DocResult:
     """Extract one document to its output file, unless an output for the same bytes and versions exists.
 
@@ -167,7 +191,8 @@ def process_document(task: DocTask) -> DocResult:
             stamp = output_stamp(output, root)
             if stamp is not None and stamp[:2] == (SCHEMA_VERSION, PIPELINE_VERSION):
                 if source.is_file() and file_sha256(source) == stamp[2]:
-                    return DocResult(task.source, "skipped", time.perf_counter() - began)
+                    review = output_needs_review(output, root)
+                    return DocResult(task.source, "skipped", time.perf_counter() - began, review=review)
         limits = dataclasses.replace(DEFAULT_LIMITS, seconds=task.seconds)
         doc = extract(source, limits, timer)
         timer.stage = "write"
@@ -184,7 +209,7 @@ def process_document(task: DocTask) -> DocResult:
     except Exception as exc:  # noqa: BLE001 - a bug on one document must not stop the batch
         error = f"internal error ({type(exc).__name__}: {exc})"
         return DocResult(task.source, "failed", time.perf_counter() - began, timer.stage, error)
-    return DocResult(task.source, "done", time.perf_counter() - began)
+    return DocResult(task.source, "done", time.perf_counter() - began, review=doc.quality.needs_review)
 
 
 ResultSink = Callable[[DocTask, DocResult], None]
