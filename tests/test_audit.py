@@ -176,3 +176,85 @@ def test_no_finding_for_a_valid_code_of_any_issuer_in_the_table():
         code = f"12/KH-{row['code']}" if row["family"] == "state" else f"12-KH/{row['code']}"
         c = cite(f"Kế hoạch số {code} ngày 10/01/2024", doc_type="Kế hoạch", code=code, date="2024-01-10")
         assert not {"malformed-code", "type-mismatch"} & set(rules(make_doc(c))), code
+
+
+def test_misspelt_central_issuer_code_is_a_warning():
+    def found(code: str) -> list[str]:
+        c = cite(f"Thông tư số {code} ngày 10/01/2024", doc_type="Thông tư", code=code, year=2024, date="2024-01-10")
+        return rules(make_doc(c))
+
+    assert "unknown-issuer" in found("05/2024/TT-BKHDĐT")  # one letter too many in BKHĐT
+    assert "unknown-issuer" in found("05/2024/TT-BGDĐTT")
+    # Case and Đ/D variants are the same code; a province's department (S...) and local boards are real codes.
+    for code in ("05/2024/TT-BKHDT", "05/2024/TT-BGDDT", "05/QĐ-TTG", "05/KH-SKHĐT", "05/KH-BQL", "05/KH-BCĐ",
+                 "05/KH-SLĐTBXH", "05/2024/QH15"):
+        assert "unknown-issuer" not in found(code), code
+
+
+def test_one_document_with_two_dates_in_one_plan():
+    first = cite("Chỉ thị số 01/CT-TTg ngày 21/01/2020", "c1", doc_type="Chỉ thị", code="01/CT-TTg", date="2020-01-21")
+    second = cite("Chỉ thị số 01/CT-TTg ngày 12/01/2020", "c2", doc_type="Chỉ thị", code="01/CT-TTg", date="2020-01-12")
+    findings = check_corpus([make_doc(first, second)])
+    assert {f.rule for f in findings} == {"inconsistent-citation"}
+    assert all("in this plan" in f.message for f in findings)
+    assert check_corpus([make_doc(first, first.model_copy(update={"id": "c2"}))]) == []
+
+
+def test_issuer_wording_of_a_known_code_is_no_inconsistency():
+    """A central code names its issuer: 'Chính phủ' and a longer issuer text are the same document."""
+    a = make_doc(cite("Nghị quyết 35/NQ-CP của Chính phủ", doc_type="Nghị quyết", code="35/NQ-CP", issuer="Chính phủ"),
+                 path="a.txt")
+    b = make_doc(cite("Nghị quyết 35/NQ-CP của Chính phủ về hỗ trợ", doc_type="Nghị quyết", code="35/NQ-CP",
+                      issuer="Chính phủ về hỗ trợ"), path="b.txt")
+    assert check_corpus([a, b]) == []
+
+
+def test_every_registry_row_has_its_provenance():
+    """Verified rows quote the replacing document's entry-into-force article, which names the replaced code."""
+    from extractor.base.resources import read_csv
+
+    rows = list(read_csv("registry.csv"))
+    verified = [row for row in rows if row["verified"] == "yes"]
+    assert verified
+    for row in verified:
+        assert all(row[column] for column in ("source_repo", "source_commit", "source_path", "quote")), row["code"]
+        assert len(row["source_commit"]) == 40, row["code"]
+        assert row["code"].replace(" ", "") in row["quote"].replace(" ", ""), row["code"]
+        assert "hiệu lực" in row["quote"], row["code"]
+    for row in rows:
+        if row["verified"] != "yes":
+            assert "NOT VERIFIED" in row["source"], row["code"]
+
+
+def test_replaced_decree_cited_after_the_replacement():
+    decree = cite("Nghị định số 98/2023/NĐ-CP ngày 31/12/2023", doc_type="Nghị định", code="98/2023/NĐ-CP",
+                  year=2023, date="2023-12-31")
+    findings = [f for f in check_document(make_doc(decree, issued="2025-09-01"), load_registry())
+                if f.rule == "not-in-force"]
+    assert [f.severity for f in findings] == ["error"] and "152/2025/NĐ-CP" in findings[0].message
+    assert "not-in-force" not in rules(make_doc(decree, issued="2025-03-01"))
+
+
+def _corpus_files() -> list:
+    from tests.conftest import CORPUS
+
+    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and "wild" not in p.parts)
+
+
+# The only findings over corpus/ and ../shared/real, each checked by hand (the README's example):
+# the Tờ trình of 22/12/2025 cites "Công văn số 4625/BNV-CCHC ngày 02/7/2026", a date after its own.
+EXPECTED_FINDINGS = {("lamdong-to-trinh-kh-cchc-2026.pdf", "date-after-plan", "4625/BNV-CCHC")}
+
+
+def test_no_false_finding_over_the_corpus_and_the_real_plans():
+    from extractor.pipeline import extract
+    from tests.conftest import REAL, need
+
+    need(REAL.is_dir(), "../shared/real is not present")
+    docs = [extract(p) for p in _corpus_files() + sorted(p for p in REAL.iterdir() if p.is_file())]
+    registry = load_registry()
+    findings = [f for doc in docs for f in check_document(doc, registry)] + check_corpus(docs)
+    got = {(f.document.rsplit("/", 1)[-1], f.rule, next((c.code for d in docs for c in d.citations
+                                                          if c.id == f.citation and d.source.path == f.document), ""))
+           for f in findings}
+    assert got == EXPECTED_FINDINGS, findings

@@ -7,8 +7,11 @@ Rules (each finding names its rule and severity):
 - impossible-date: a date that cannot exist (31/02/2020);
 - date-after-plan: a cited document dated after the citing plan's own date;
 - malformed-code: a Party code in the state form (60/NQ-TW) or a state code in the Party form (17-NQ/CP);
+- unknown-issuer: an issuer part that matches no issuer code but is one edit away from a central one
+  (TT-BKHDDT for TT-BKHĐT); case and Đ/D variants (TTG, BKHDT) are the same code, not a misspelling;
 - missing-year: a legal-normative document (Nghị định, Thông tư, ...) cited without the year in its code;
-- inconsistent-citation: the same code cited with different dates or issuers across the inputs;
+- inconsistent-citation: the same document cited with different dates in one plan or across the inputs
+  (or, where the code's issuer part names no known issuer, with different issuers);
 - not-in-force: a document no longer in force on the plan's date, from a registry CSV (the packaged
   one, or `--registry FILE`); unverified registry rows give warnings, verified rows errors.
 """
@@ -26,6 +29,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
+
+from rapidfuzz.distance import Levenshtein
 
 from extractor.base.errors import VnplanError, printable
 from extractor.base.normalize import fold
@@ -104,6 +109,32 @@ def _code_tables() -> tuple[dict[str, set[str]], dict[str, str]]:
     return dict(types), families
 
 
+def code_key(code: str) -> str:
+    """Comparison key of an issuer code: case and Đ/D folded (TTG is TTg, BKHDT is BKHĐT)."""
+    return code.replace("Đ", "D").replace("đ", "d").casefold()
+
+
+def near_central_code(issuer: str, families: dict[str, str], levels: dict[str, str]) -> str | None:
+    """The central issuer code one edit away from `issuer` when `issuer` itself matches no code.
+
+    Only codes whose misspelling cannot be another real body's code are tried: long central codes
+    (BKHĐT, BNNPTNT, VPCP) and TTg, with the first letter kept, since the first letter tells the level
+    (B for a ministry, S for the province's department: SKHĐT is a real code one edit from BKHĐT) and
+    three-letter ministry codes are one edit from local boards (BQL, BCĐ).
+    """
+    key = code_key(issuer)
+    if len(key) < 3 or key in {code_key(code) for code in families}:
+        return None
+    for code, level in levels.items():
+        target = code_key(code)
+        if level != "central" or not (len(target) >= 4 or code == "TTg"):
+            continue
+        prefix = 1 if len(target) >= 4 else 2
+        if key[:prefix] == target[:prefix] and Levenshtein.distance(key, target) == 1:
+            return code
+    return None
+
+
 def issuer_code(issuer_part: str) -> str:
     """The issuer code an issuer part begins with, its term number dropped: QH15 -> QH, HĐND17 -> HĐND,
     UBND-THVX -> UBND."""
@@ -161,8 +192,17 @@ def _written_type(citation: Citation, known_types: Iterable[str]) -> str | None:
     return best
 
 
+def _issuer_names() -> tuple[dict[str, str], dict[str, str]]:
+    """Issuer code -> level (central | local) and -> issuer name, from issuer_codes.csv."""
+    from extractor.base.resources import read_csv
+
+    rows = [row for row in read_csv("issuer_codes.csv") if row["code"]]
+    return {row["code"]: row["level"] for row in rows}, {row["code"]: row["issuer"] for row in rows}
+
+
 def check_document(doc: PlanDocument, registry: list[RegistryRow]) -> list[Finding]:
     types_by_code, families = _code_tables()
+    levels, names = _issuer_names()
     known_types = {t for names in types_by_code.values() for t in names}
     findings: list[Finding] = []
     plan_date = doc.metadata.issued_date
@@ -186,6 +226,11 @@ def check_document(doc: PlanDocument, registry: list[RegistryRow]) -> list[Findi
                 add("malformed-code", "error", f"Party document in the state form: {c.code} (expected n-TYPE/ISSUER)")
             elif family == "state" and form == "party":
                 add("malformed-code", "error", f"state document in the Party form: {c.code} (expected n/TYPE-ISSUER)")
+            near = near_central_code(issuer_code(issuer_part), families, levels) if issuer_part else None
+            if near and form == "state":
+                add("unknown-issuer", "warning",
+                    f"issuer part '{issuer_code(issuer_part or '')}' of {c.code} matches no issuer code; "
+                    f"one edit from {near} ({names[near]})")
         if c.year and c.date and c.date[:4].isdigit() and int(c.date[:4]) != c.year:
             add("year-mismatch", "error", f"code {c.code} carries the year {c.year} but is dated {c.date}")
         for bad in impossible_dates(c.text):
@@ -234,8 +279,11 @@ def document_identity(c: Citation, plan_province: str | None) -> str | None:
 
 
 def check_corpus(docs: list[PlanDocument]) -> list[Finding]:
-    """inconsistent-citation: one document cited with different dates (or, for a national code, issuers)
-    across the inputs."""
+    """inconsistent-citation: one document cited with different dates in one plan or across the inputs
+    (and with different issuers where the code's issuer part names no known issuer: a known one already
+    names the issuer, and a difference in the issuer text is then the writer's wording)."""
+    _, families = _code_tables()
+    known = {code_key(code) for code in families}
     seen: dict[str, list[tuple[PlanDocument, Citation]]] = defaultdict(list)
     for doc in docs:
         for c in doc.citations:
@@ -245,20 +293,22 @@ def check_corpus(docs: list[PlanDocument]) -> list[Finding]:
     findings: list[Finding] = []
     for identity, mentions in seen.items():
         code = identity.split("|")[0]
-        for field in ("date", "issuer"):
+        parts = code_parts(code)
+        issuer_known = bool(parts and parts[2] and code_key(issuer_code(parts[2])) in known)
+        for field in ("date",) if issuer_known else ("date", "issuer"):
             values = {getattr(c, field) for _, c in mentions if getattr(c, field)}
             if len({fold(v) for v in values}) < 2:
                 continue
             # Party numbers restart each term, so one Party code with two dates may be two documents.
-            parts = code_parts(code)
             party = parts is not None and parts[0] == "party"
             severity: Severity = "warning" if party else "error"
             shown = "; ".join(sorted(values))
+            where = "in this plan" if len({id(doc) for doc, _ in mentions}) == 1 else "across the inputs"
             for doc, c in mentions:
                 if getattr(c, field):
                     findings.append(
                         _finding(doc, c, "inconsistent-citation", severity,
-                                 f"{code} is cited with different {field}s across the inputs: {shown}")
+                                 f"{code} is cited with different {field}s {where}: {shown}")
                     )
     return findings
 

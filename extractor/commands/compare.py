@@ -9,7 +9,10 @@ Reads extracted JSON documents and builds:
 - plan against plan: the same issuer's plans on the same subject, and the same kind of issuer across
   provinces: tasks and citations added, dropped and kept (fuzzy matching of task text).
 
-The same plan extracted from several formats (plan.txt, plan.docx, plan.pdf) is counted once.
+The same plan extracted from several formats (plan.txt, plan.docx, plan.pdf) is counted once, with its
+formats listed (the plan_key rule, plan_key.py); cited documents are counted by identity
+(cited_identity.py). Every CSV row about a plan or a cited document carries its id (`document_id`:
+the plan's output id, or the cited document's key) beside its label.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor.base.normalize import fold
+from extractor.commands.cited_identity import CitedDocument, CitedIndex
 from models import Citation, PlanDocument, Task
 
 GROUPINGS = ("province", "year", "issuer")
@@ -35,6 +39,13 @@ _YEARISH = re.compile(r"\b(?:năm|giai đoạn|nhiệm kỳ)?\s*\d{4}(?:\s*-\s*\
 class Plan:
     doc: PlanDocument
     formats: list[str] = field(default_factory=list)
+    key: str = ""  # the plan_key of its outputs
+    index: CitedIndex | None = None  # the cited documents of the whole set
+
+    @property
+    def id(self) -> str:
+        """The id of the output that stands for the plan (the key of its rows in CSV)."""
+        return self.doc.id
 
     @property
     def province(self) -> str:
@@ -61,18 +72,12 @@ class Plan:
 # ------------------------------------------------------------------------------------------------ loading
 
 
-def plan_key(doc: PlanDocument) -> str:
-    """What makes two outputs the same plan: issuer, province, code, dates and title, not the format."""
-    m = doc.metadata
-    parts = (m.issuer, m.province, m.doc_type, m.code or m.symbol, m.issued_date, m.plan_year, m.title)
-    if not any(parts[4:]) and not m.title:
-        return doc.id  # nothing to recognise the plan by: keep each file apart
-    return "|".join(fold(str(p or "")) for p in parts)
-
-
 def load_plans(folders: Iterable[str]) -> tuple[list[Plan], int, list[str]]:
-    """Plans found under the folders (recursively), duplicates folded; also the count folded and errors."""
-    by_key: dict[str, Plan] = {}
+    """Plans found under the folders (recursively), the formats of one plan folded by the plan_key rule
+    (plan_key.py); also the count folded and the files that are not documents."""
+    from extractor.commands.plan_key import PlanFacts, plan_keys
+
+    docs: dict[str, PlanDocument] = {}
     errors: list[str] = []
     duplicates = 0
     for folder in folders:
@@ -84,35 +89,71 @@ def load_plans(folders: Iterable[str]) -> tuple[list[Plan], int, list[str]]:
             except ValueError:
                 errors.append(str(path))
                 continue
-            key = plan_key(doc)
-            if key in by_key:
+            if doc.id in docs:  # the same file twice
                 duplicates += 1
-                by_key[key].formats.append(doc.source.format)
                 continue
-            by_key[key] = Plan(doc, [doc.source.format])
+            docs[doc.id] = doc
+    keys = plan_keys([PlanFacts.of(d) for d in docs.values()], lambda i: docs[i].text)
+    by_key: dict[str, Plan] = {}
+    for doc in sorted(docs.values(), key=lambda d: (_format_rank(d.source.format), d.source.path)):
+        key = keys[doc.id]
+        if key in by_key:
+            duplicates += 1
+            by_key[key].formats.append(doc.source.format)
+            continue
+        by_key[key] = Plan(doc, [doc.source.format], key)
     plans = sorted(by_key.values(), key=lambda p: (p.province, p.year, p.issuer, p.doc.source.path))
+    index = CitedIndex()
+    for plan in plans:
+        index.add(plan.doc.citations, plan.doc.metadata.province)
+    for plan in plans:
+        plan.index = index
+        plan.formats.sort()
     return plans, duplicates, errors
+
+
+def _format_rank(fmt: str) -> int:
+    """Which output of a plan stands for it: the formats whose text is most faithful first."""
+    order = ("docx", "odt", "doc", "rtf", "html", "txt", "pdf", "image")
+    return order.index(fmt) if fmt in order else len(order)
 
 
 # ------------------------------------------------------------------------------------------------ citations
 
 
-def distinct_citations(plan: Plan) -> dict[str, Citation]:
-    """The plan's cited documents by identity (code, plus the place for local issuers; laws by type+year)."""
-    from extractor.commands.audit import document_identity
+def _index(plan: Plan) -> CitedIndex:
+    if plan.index is None:  # a plan built by hand (tests): its own citations only
+        plan.index = CitedIndex()
+        plan.index.add(plan.doc.citations, plan.doc.metadata.province)
+    return plan.index
 
+
+def distinct_citations(plan: Plan) -> dict[str, Citation]:
+    """The plan's cited documents by identity (cited_identity.py): key -> its first mention."""
+    index = _index(plan)
     found: dict[str, Citation] = {}
     for c in plan.doc.citations:
-        key = document_identity(c, plan.doc.metadata.province)
+        key = index.key_of(c, plan.doc.metadata.province)
         if key and key not in found:
             found[key] = c
     return found
 
 
-def citation_label(c: Citation) -> str:
-    if c.code:
-        return f"{c.doc_type or 'Văn bản'} {c.code}"
-    return f"{c.doc_type} {c.year}"
+def cited(plan: Plan, key: str) -> CitedDocument:
+    return _index(plan).document(key)
+
+
+def citation_label(plan: Plan, key: str) -> str:
+    return cited(plan, key).label
+
+
+def document_level(plan: Plan, key: str) -> str:
+    """national or local for a cited document, read from a mention of its own code (not an OCR slip)."""
+    from extractor.base.textsim import code_key
+
+    doc = cited(plan, key)
+    own = next((m for m in doc.mentions if m.code and code_key(m.code) == doc.code), doc.mentions[0])
+    return citation_level(own)
 
 
 def citation_level(c: Citation) -> str:
@@ -134,11 +175,12 @@ def citation_level(c: Citation) -> str:
 def citations_by_group(plans: list[Plan], by: str) -> list[dict]:
     rows: dict[tuple[str, str], dict] = {}
     for plan in plans:
-        for key, c in distinct_citations(plan).items():
+        for key in distinct_citations(plan):
+            doc = cited(plan, key)
             row = rows.setdefault(
                 (plan.group(by), key),
-                {by: plan.group(by), "document": citation_label(c), "issuer": c.issuer or "", "date": c.date or "",
-                 "plans": 0},
+                {by: plan.group(by), "document_id": key, "document": doc.label, "issuer": doc.issuer,
+                 "date": doc.date, "plans": 0},
             )
             row["plans"] += 1
     return sorted(rows.values(), key=lambda r: (r[by], -r["plans"], r["document"]))
@@ -146,18 +188,19 @@ def citations_by_group(plans: list[Plan], by: str) -> list[dict]:
 
 def most_cited(plans: list[Plan], top: int = 20) -> list[dict]:
     counts: Counter[str] = Counter()
-    examples: dict[str, Citation] = {}
     provinces: dict[str, set[str]] = defaultdict(set)
+    owner: dict[str, Plan] = {}
     for plan in plans:
-        for key, c in distinct_citations(plan).items():
+        for key in distinct_citations(plan):
             counts[key] += 1
-            examples.setdefault(key, c)
+            owner.setdefault(key, plan)
             provinces[key].add(plan.province)
-    return [
-        {"document": citation_label(examples[k]), "issuer": examples[k].issuer or "", "plans": n,
-         "provinces": len(provinces[k]), "level": citation_level(examples[k])}
-        for k, n in counts.most_common(top)
-    ]
+    rows = []
+    for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]:
+        doc = cited(owner[key], key)
+        rows.append({"document_id": key, "document": doc.label, "issuer": doc.issuer, "plans": n,
+                     "provinces": len(provinces[key]), "level": document_level(owner[key], key)})
+    return rows
 
 
 def citation_matrix(plans: list[Plan], top: int = 25) -> tuple[list[str], list[dict]]:
@@ -166,25 +209,26 @@ def citation_matrix(plans: list[Plan], top: int = 25) -> tuple[list[str], list[d
     cells: dict[str, Counter[str]] = defaultdict(Counter)
     labels: dict[str, str] = {}
     for plan in plans:
-        for key, c in distinct_citations(plan).items():
+        for key in distinct_citations(plan):
             cells[key][plan.province] += 1
+            doc = cited(plan, key)
             # A local document's code repeats across provinces (every province has a 01/CT-UBND): name its place.
-            labels.setdefault(key, citation_label(c) + (f" · {plan.province}" if "|" in key else ""))
+            labels.setdefault(key, doc.label + (f" · {plan.province}" if doc.place else ""))
     order = sorted(cells, key=lambda k: (-sum(cells[k].values()), labels[k]))[:top]
-    rows = [{"document": labels[k], **{p: cells[k].get(p, 0) for p in provinces}} for k in order]
+    rows = [{"document_id": k, "document": labels[k], **{p: cells[k].get(p, 0) for p in provinces}} for k in order]
     return provinces, rows
 
 
 def national_local_share(plans: list[Plan], by: str) -> list[dict]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for plan in plans:
-        for c in distinct_citations(plan).values():
-            counts[plan.group(by)][citation_level(c)] += 1
+        for key in distinct_citations(plan):
+            counts[plan.group(by)][document_level(plan, key)] += 1
     rows = []
     for group, counter in sorted(counts.items()):
         total = sum(counter.values()) or 1
         rows.append({by: group, "national": counter["national"], "local": counter["local"],
-                     "unknown": counter["unknown"], "national_share": round(counter["national"] / total, 3)})
+                     "unknown": counter["unknown"], "national_pct": round(100 * counter["national"] / total, 1)})
     return rows
 
 
@@ -221,7 +265,8 @@ def quarter_heatmap(plans: list[Plan]) -> list[dict]:
                 counter[f"Q{q}"] += 1
             if not quarters:
                 counter["no quarter"] += 1
-        rows.append({"plan": plan.label, **{q: counter.get(q, 0) for q in ("Q1", "Q2", "Q3", "Q4", "no quarter")}})
+        rows.append({"document_id": plan.id, "plan": plan.label,
+                     **{q: counter.get(q, 0) for q in ("Q1", "Q2", "Q3", "Q4", "no quarter")}})
     return rows
 
 
@@ -231,22 +276,52 @@ def tasks_missing_time_or_unit(plans: list[Plan]) -> list[dict]:
         for task in counted_tasks(plan):
             missing = [name for name, ok in (("time", is_scheduled(task)), ("unit", bool(task.lead))) if not ok]
             if missing:
-                rows.append({"plan": plan.label, "task": task.text[:200], "missing": " and ".join(missing)})
+                rows.append({"document_id": plan.id, "plan": plan.label, "task_id": task.id, "task": task.text[:200],
+                             "missing": " and ".join(missing)})
     return rows
 
 
+def _kind_of(plan: Plan) -> dict[str, str]:
+    kind_of: dict[str, str] = {fold(m.text): u.kind for u in plan.doc.units for m in u.mentions}
+    kind_of.update({fold(u.name): u.kind for u in plan.doc.units})
+    return kind_of
+
+
 def lead_kind_share(plans: list[Plan]) -> list[dict]:
-    counts: Counter[str] = Counter()
+    """Share of tasks led by each kind of unit, in percent of all tasks: a task's lead units share it
+    equally (two leads: half each), a task without a lead counts under "(none)", so the shares sum to 100."""
+    counts: defaultdict[str, float] = defaultdict(float)
     for plan in plans:
-        kind_of = {fold(m.text): u.kind for u in plan.doc.units for m in u.mentions}
-        kind_of.update({fold(u.name): u.kind for u in plan.doc.units})
+        kind_of = _kind_of(plan)
         for task in counted_tasks(plan):
             for lead in task.lead:
-                counts[kind_of.get(fold(lead), "other")] += 1
+                counts[kind_of.get(fold(lead), "other")] += 1 / len(task.lead)
             if not task.lead:
                 counts["(none)"] += 1
     total = sum(counts.values()) or 1
-    return [{"kind": k, "tasks": n, "share": round(n / total, 3)} for k, n in counts.most_common()]
+    return [{"kind": k, "tasks": round(n, 2), "share_pct": round(100 * n / total, 1)}
+            for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def units_by_kind(plans: list[Plan]) -> list[dict]:
+    """Distinct units (by their matching key) of each kind across the plans, and in how many plans."""
+    units: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for plan in plans:
+        for unit in plan.doc.units:
+            units[unit.kind][getattr(unit, "key", None) or fold(unit.canonical)].add(plan.key or plan.id)
+    rows = [{"kind": kind, "units": len(keys), "mentions_in_plans": sum(len(p) for p in keys.values())}
+            for kind, keys in units.items()]
+    return sorted(rows, key=lambda r: (-r["units"], r["kind"]))
+
+
+def quarters_by_province(plans: list[Plan]) -> list[dict]:
+    """Tasks per quarter for each province (a task in two quarters counts in both)."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for plan in plans:
+        for task in counted_tasks(plan):
+            for q in sorted(set(task.period.quarters)):
+                counts[plan.province][f"Q{q}"] += 1
+    return [{"province": p, **{f"Q{q}": counts[p][f"Q{q}"] for q in (1, 2, 3, 4)}} for p in sorted(counts)]
 
 
 def load_categories() -> list[tuple[str, str, list[str]]]:
@@ -271,7 +346,7 @@ def task_categories(plans: list[Plan]) -> tuple[list[str], list[dict]]:
     rows = []
     for plan in plans:
         counter = Counter(categorize(t.text, categories) for t in counted_tasks(plan))
-        rows.append({"plan": plan.label, **{label: counter.get(label, 0) for label in labels}})
+        rows.append({"document_id": plan.id, "plan": plan.label, **{label: counter.get(label, 0) for label in labels}})
     return labels, rows
 
 
@@ -312,9 +387,9 @@ def diff_plans(old: Plan, new: Plan) -> dict:
         "tasks_kept": [new.doc.tasks[j].text for _, j, _ in pairs],
         "tasks_added": [t.text for j, t in enumerate(new.doc.tasks) if j not in kept_new],
         "tasks_dropped": [t.text for i, t in enumerate(old.doc.tasks) if i not in kept_old],
-        "citations_kept": sorted(citation_label(new_cites[k]) for k in new_cites.keys() & old_cites.keys()),
-        "citations_added": sorted(citation_label(new_cites[k]) for k in new_cites.keys() - old_cites.keys()),
-        "citations_dropped": sorted(citation_label(old_cites[k]) for k in old_cites.keys() - new_cites.keys()),
+        "citations_kept": sorted(citation_label(new, k) for k in new_cites.keys() & old_cites.keys()),
+        "citations_added": sorted(citation_label(new, k) for k in new_cites.keys() - old_cites.keys()),
+        "citations_dropped": sorted(citation_label(old, k) for k in old_cites.keys() - new_cites.keys()),
     }
 
 
@@ -362,8 +437,11 @@ def documents_table(plans: list[Plan]) -> list[dict]:
     for plan in plans:
         m = plan.doc.metadata
         rows.append({
+            "document_id": plan.id,
+            "plan_key": plan.key or plan.id,
             "file": Path(plan.doc.source.path).name,
             "formats": ", ".join(sorted(set(plan.formats))),
+            "outputs": len(plan.formats),
             "province": m.province or "",
             "province_2025": m.province_2025 or "",
             "issuer": m.issuer or "",
@@ -392,6 +470,8 @@ def build_report(plans: list[Plan], by: str) -> dict:
         "quarter_heatmap": quarter_heatmap(plans),
         "tasks_missing": tasks_missing_time_or_unit(plans),
         "lead_kinds": lead_kind_share(plans),
+        "units_by_kind": units_by_kind(plans),
+        "quarters_by_province": quarters_by_province(plans),
         "task_categories": {"columns": category_labels, "rows": categories},
         "comparisons": comparisons(plans),
     }
@@ -428,13 +508,17 @@ def write_csvs(report: dict, folder: Path) -> list[Path]:
 
 def print_summary(report: dict, duplicates: int) -> None:
     docs = report["documents"]
-    print(f"{len(docs)} plan(s) compared ({duplicates} duplicate output(s) of the same plan folded)")
+    print(f"{len(docs)} plan(s) compared ({duplicates} other output(s) of the same plans folded)")
     for row in docs:
         print(f"  {row['province'] or '?':<22} {row['year']!s:<6} {row['issuer'][:45]:<46} "
-              f"sections {row['sections']:>3}  citations {row['citations']:>3}  tasks {row['tasks']:>3}")
+              f"sections {row['sections']:>3}  citations {row['citations']:>3}  tasks {row['tasks']:>3}  "
+              f"[{row['formats']}]")
     print("most cited documents:")
     for row in report["most_cited"][:10]:
         print(f"  {row['plans']:>3} plan(s)  {row['document']}  ({row['issuer']})")
+    print("share of tasks led by each kind of unit:")
+    for row in report["lead_kinds"]:
+        print(f"  {row['share_pct']:>5.1f}%  {row['kind']}")
     for comp in report["comparisons"]:
         print(f"{comp['kind']}: {comp['old']}  ->  {comp['new']}: tasks +{len(comp['tasks_added'])} "
               f"-{len(comp['tasks_dropped'])} ={len(comp['tasks_kept'])}; citations +{len(comp['citations_added'])} "

@@ -67,18 +67,19 @@ def table(rows: list[dict], columns: list[str] | None = None, caption: str = "",
     columns = columns or list(dict.fromkeys(k for row in rows for k in row))
     numbers = [v for row in rows for k, v in row.items() if isinstance(v, int | float) and not isinstance(v, bool)]
     top = max(numbers, default=0) or 1
-    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+    head = "".join(f"<th>{esc(c.removesuffix('_pct') + ' %' if c.endswith('_pct') else c)}</th>" for c in columns)
     body = []
     for row in rows:
         cells = []
         for c in columns:
             v = row.get(c, "")
             if isinstance(v, int | float) and not isinstance(v, bool):
+                shown = f"{v:.1f}%" if c.endswith("_pct") else v
                 style = ""
                 if heat and v:
                     alpha = 0.15 + 0.85 * (v / top)
                     style = f' style="background:rgba(214,96,77,{alpha:.2f})"'
-                cells.append(f'<td class="n" data-v="{v}"{style}>{esc(v)}</td>')
+                cells.append(f'<td class="n" data-v="{v}"{style}>{esc(shown)}</td>')
             else:
                 cells.append(f"<td>{esc(v)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -87,20 +88,56 @@ def table(rows: list[dict], columns: list[str] | None = None, caption: str = "",
            f"</tbody></table></div>"
 
 
-def bar_chart(rows: list[dict], label: str, value: str, title: str) -> str:
-    """A horizontal bar chart as inline SVG."""
+def bar_chart(rows: list[dict], label: str, value: str, title: str, percent: bool = False) -> str:
+    """A horizontal bar chart as inline SVG; `percent` prints the values with a % sign."""
     if not rows:
         return ""
-    width, bar_h, left = 560, 22, 190
+    width, bar_h, left = 760, 22, 330
     top = max(float(r[value]) for r in rows) or 1.0
-    parts = [f'<svg role="img" aria-label="{esc(title)}" width="{width}" height="{bar_h * len(rows) + 10}" '
-             f'xmlns="http://www.w3.org/2000/svg">']
+    parts = [f'<svg class="chart" role="img" aria-label="{esc(title)}" width="{width}" '
+             f'height="{bar_h * len(rows) + 10}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>']
     for i, r in enumerate(rows):
-        w = (width - left - 60) * float(r[value]) / top
+        w = (width - left - 70) * float(r[value]) / top
         y = i * bar_h + 5
-        parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end" font-size="12">{esc(r[label])}</text>')
+        name = str(r[label])
+        short = name if len(name) <= 52 else name[:51] + "…"
+        shown = f"{float(r[value]):.1f}%" if percent else str(r[value])
+        parts.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end" font-size="12"><title>{esc(name)}</title>'
+                     f"{esc(short)}</text>")
         parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h - 6}" fill="#4c78a8"/>')
-        parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 13}" font-size="11">{esc(r[value])}</text>')
+        parts.append(f'<text x="{left + w + 4:.1f}" y="{y + 13}" font-size="11">{esc(shown)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+QUARTER_COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#e45756")
+
+
+def quarter_chart(rows: list[dict], title: str) -> str:
+    """Tasks per quarter per province: a group of four vertical bars for each province, as inline SVG."""
+    if not rows:
+        return '<p class="muted">No task has a quarter.</p>'
+    group_w, bar_w, plot_h, base = 150, 26, 180, 210
+    width = max(420, group_w * len(rows) + 60)
+    top = max((r[f"Q{q}"] for r in rows for q in (1, 2, 3, 4)), default=0) or 1
+    parts = [f'<svg class="chart" role="img" aria-label="{esc(title)}" width="{width}" height="{base + 60}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>']
+    for q, colour in enumerate(QUARTER_COLOURS, 1):
+        parts.append(f'<rect x="{40 + (q - 1) * 70}" y="4" width="12" height="12" fill="{colour}"/>'
+                     f'<text x="{56 + (q - 1) * 70}" y="15" font-size="12">Q{q}</text>')
+    parts.append(f'<line x1="30" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#999"/>')
+    for i, r in enumerate(rows):
+        x0 = 40 + i * group_w
+        for q, colour in enumerate(QUARTER_COLOURS, 1):
+            n = r[f"Q{q}"]
+            h = plot_h * n / top
+            x = x0 + (q - 1) * (bar_w + 4)
+            parts.append(f'<rect x="{x}" y="{base - h:.1f}" width="{bar_w}" height="{h:.1f}" fill="{colour}">'
+                         f"<title>{esc(r['province'])} Q{q}: {n}</title></rect>")
+            parts.append(f'<text x="{x + bar_w / 2}" y="{base - h - 3:.1f}" font-size="10" '
+                         f'text-anchor="middle">{n}</text>')
+        parts.append(f'<text x="{x0 + 2 * (bar_w + 4) - 2}" y="{base + 16}" font-size="12" text-anchor="middle">'
+                     f"{esc(r['province'])}</text>")
     parts.append("</svg>")
     return "".join(parts)
 
@@ -129,17 +166,25 @@ def render_report(report: dict) -> str:
     by = report["by"]
     matrix = report["citation_matrix"]
     categories = report["task_categories"]
-    share = [dict(r, national_pct=round(100 * r["national_share"])) for r in report["national_local"]]
     sections = [
-        ("Documents", table(report["documents"])),
-        ("Tasks per quarter (heat map)", table(report["quarter_heatmap"], heat=True)),
+        ("Tasks per quarter per province",
+         quarter_chart(report["quarters_by_province"], "tasks per quarter per province")),
+        ("Most cited documents",
+         bar_chart(report["most_cited"][:12], "document", "plans", "most cited documents (plans citing each)")
+         + table(report["most_cited"])),
+        ("Share of tasks led by each kind of unit (a task's lead units share it equally)",
+         bar_chart(report["lead_kinds"], "kind", "share_pct", "percent of tasks per lead kind", percent=True)
+         + table(report["lead_kinds"])),
+        ("Units by kind",
+         bar_chart(report["units_by_kind"], "kind", "units", "distinct units per kind")
+         + table(report["units_by_kind"])),
+        ("Documents (one row per plan, its formats listed)", table(report["documents"])),
+        ("Tasks per quarter per plan (heat map)", table(report["quarter_heatmap"], heat=True)),
         ("Cited documents × province", table(matrix["rows"], ["document", *matrix["columns"]], heat=True)),
         ("Plan against plan", comparison_cards(report["comparisons"])),
-        ("Most cited documents", table(report["most_cited"])),
         (f"National versus local citations by {by}",
-         bar_chart(share, by, "national_pct", "percent national") + table(report["national_local"])),
-        ("Share of tasks led by each kind of unit",
-         bar_chart(report["lead_kinds"], "kind", "tasks", "tasks per lead kind") + table(report["lead_kinds"])),
+         bar_chart(report["national_local"], by, "national_pct", "percent national", percent=True)
+         + table(report["national_local"])),
         ("Task categories (rule set: extractor/data/task_categories.csv)",
          table(categories["rows"], ["plan", *categories["columns"]], heat=True)),
         (f"What each {by} rests on", table(report["citations_by_group"])),
@@ -154,7 +199,8 @@ def render_report(report: dict) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>vnplan comparison of {n} plans</title><style>{STYLE}</style></head>
 <body><h1>vnplan: comparison of {n} plans</h1>
-<p class="muted">Click a column header to sort. Counts are distinct documents and tasks per plan.</p>
+<p class="muted">Click a column header to sort. A plan published in several formats counts once (its
+formats are listed); cited documents are counted by identity; shares are percentages of tasks.</p>
 {body}
 <script>{SORT_SCRIPT}</script></body></html>
 """

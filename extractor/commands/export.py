@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from extractor.base.errors import VnplanError, printable
 from extractor.commands.export_tables import CHILD_TABLES, TABLES, documents, flatten
+from extractor.commands.plan_key import PlanFacts, plan_keys
 
 DEFAULT_URL = "sqlite:///plans.db"
 URL_VARIABLE = "VNPLAN_DATABASE_URL"
@@ -33,8 +34,13 @@ targets (--to):
   jsonl:DIR               one JSON Lines file per table in DIR
 Without --to, the URL is taken from ${URL_VARIABLE}, else the default. Passwords are never printed.
 
-tables: documents (key id, the content hash id), sections, citations, tasks, units (key document_id and
-the item's id; units by canonical name), task_units (the lead and coordinating units of each task).
+tables: documents (key id, the content hash id; plan_key: one value for the formats of one plan;
+quality_* columns), sections, citations, tasks, units (key document_id and the item's id; units by
+canonical name), task_units (the lead and coordinating units of each task). Lists are arrays or jsonb in
+PostgreSQL, list columns in Parquet, JSON text in SQLite (query them with json_each).
+
+A database made by an older vnplan is upgraded in place first (versioned DDL, recorded in the table
+vnplan_schema); its old rows keep their values, with nulls in the new columns until exported again.
 
 Exporting again is idempotent: databases replace each document's rows in one transaction; Parquet and
 JSON Lines files are rewritten from the folder. Files under OUT_DIR that are not vnplan documents
@@ -59,7 +65,10 @@ def _one_line(exc: BaseException, secret: str | None) -> str:
 
 
 class DatabaseSink:
-    """Any SQLAlchemy database; the tables are created when missing."""
+    """Any SQLAlchemy database; the tables are created when missing, and brought to the current layout
+    (export_migrations) when they were made by an older vnplan."""
+
+    upgraded: list[int]
 
     def __init__(self, url: str) -> None:
         from sqlalchemy import create_engine, event
@@ -75,13 +84,14 @@ class DatabaseSink:
         self.shown = parsed.render_as_string(hide_password=True)
         self.secret = parsed.password if isinstance(parsed.password, str) else None
         try:
-            self.engine = create_engine(parsed)
+            # JSON columns (SQLite's lists, PostgreSQL's jsonb) keep Vietnamese text readable, not \u-escaped.
+            self.engine = create_engine(parsed, json_serializer=_json_text)
             if parsed.get_backend_name() == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_foreign_keys)
-            from extractor.commands.export_tables import metadata
+            from extractor.commands.export_migrations import upgrade
 
-            metadata.create_all(self.engine)
-        except (SQLAlchemyError, ImportError) as exc:
+            self.upgraded = upgrade(self.engine)
+        except (SQLAlchemyError, ImportError, RuntimeError) as exc:
             raise VnplanError(f"cannot open {self.shown}: {_one_line(exc, self.secret)}", stage="export") from None
 
     def write(self, group: list[dict[str, list[dict[str, Any]]]]) -> None:
@@ -105,6 +115,10 @@ class DatabaseSink:
 
     def abort(self) -> None:
         self.engine.dispose()
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
@@ -173,13 +187,32 @@ class ParquetSink(_FileSink):
         super().abort()
 
 
-def _arrow_field(pa: Any, column: Any) -> Any:
-    from sqlalchemy import Boolean, Integer
+def arrow_type(pa: Any, name: str) -> Any:
+    """The Parquet type named in a column's info["arrow"] (export_tables)."""
+    int32, string = pa.int32(), pa.string()
+    types = {
+        "list<int32>": pa.list_(int32),
+        "list<string>": pa.list_(string),
+        "map<string,int32>": pa.map_(string, int32),
+        "mentions": pa.list_(pa.struct([("text", string), ("start", int32), ("end", int32)])),
+        "warnings": pa.list_(
+            pa.struct([("code", string), ("message", string), ("start", int32), ("end", int32)])
+        ),
+    }
+    return types[name]
 
-    if isinstance(column.type, Boolean):
+
+def _arrow_field(pa: Any, column: Any) -> Any:
+    from sqlalchemy import Boolean, Float, Integer
+
+    if "arrow" in column.info:
+        kind = arrow_type(pa, column.info["arrow"])
+    elif isinstance(column.type, Boolean):
         kind = pa.bool_()
     elif isinstance(column.type, Integer):
         kind = pa.int64()
+    elif isinstance(column.type, Float):
+        kind = pa.float64()
     else:
         kind = pa.string()
     return pa.field(column.name, kind, nullable=bool(column.nullable))
@@ -253,7 +286,10 @@ def load_document(path: Path):  # noqa: ANN201 - a models.PlanDocument, or None 
         return None
     if data["schema_version"] != SCHEMA_VERSION:
         shown = printable(data["schema_version"])
-        raise VnplanError(f"schema version {shown} (this vnplan reads {SCHEMA_VERSION})", stage="export")
+        raise VnplanError(
+            f"schema version {shown} (this vnplan reads {SCHEMA_VERSION}: extract it again with vnplan batch)",
+            stage="export",
+        )
     try:
         return PlanDocument.model_validate(data)
     except ValidationError as exc:
@@ -262,27 +298,41 @@ def load_document(path: Path):  # noqa: ANN201 - a models.PlanDocument, or None 
         raise VnplanError(f"invalid document: {where}: {first['msg']}", stage="export") from None
 
 
+def _scan(folder: Path, counts: Counter[str]) -> tuple[dict[str, Path], list[PlanFacts]]:
+    """First pass: the valid documents (id -> path, the first path of a content) and their plan facts."""
+    paths: dict[str, Path] = {}
+    facts: list[PlanFacts] = []
+    for path in document_files(folder):
+        try:
+            doc = load_document(path)
+        except VnplanError as exc:
+            print(f"vnplan: error: {printable(path)}: {exc.cause}", file=sys.stderr)
+            counts["invalid"] += 1
+            continue
+        if doc is None:
+            counts["not documents"] += 1
+            continue
+        if doc.id in paths:  # the same content under two names: one row, the first path
+            counts["duplicates"] += 1
+            continue
+        paths[doc.id] = path
+        facts.append(PlanFacts.of(doc))
+    return paths, facts
+
+
 def export(folder: Path, sink: Sink) -> Counter[str]:
-    """Stream every document under `folder` into `sink`; the counts of what happened."""
+    """Stream every document under `folder` into `sink`; the counts of what happened.
+
+    Two passes: the first validates every file and computes the plan keys (which fold the formats of one
+    plan, so they need all documents), the second writes the rows in groups.
+    """
     counts: Counter[str] = Counter()
-    seen: set[str] = set()
     group: list[dict[str, list[dict[str, Any]]]] = []
     try:
-        for path in document_files(folder):
-            try:
-                doc = load_document(path)
-            except VnplanError as exc:
-                print(f"vnplan: error: {printable(path)}: {exc.cause}", file=sys.stderr)
-                counts["invalid"] += 1
-                continue
-            if doc is None:
-                counts["not documents"] += 1
-                continue
-            if doc.id in seen:  # the same content under two names: one row, the first path
-                counts["duplicates"] += 1
-                continue
-            seen.add(doc.id)
-            rows = flatten(doc)
+        paths, facts = _scan(folder, counts)
+        keys = plan_keys(facts, lambda doc_id: _load(paths[doc_id]).text)
+        for doc_id, path in paths.items():
+            rows = flatten(_load(path), keys[doc_id])
             for name, table_rows in rows.items():
                 counts[name] += len(table_rows)
             group.append(rows)
@@ -295,10 +345,20 @@ def export(folder: Path, sink: Sink) -> Counter[str]:
     except BaseException:
         sink.abort()
         raise
+    counts["plans"] = len(set(keys.values()))
     return counts
 
 
+def _load(path: Path):  # noqa: ANN202 - a models.PlanDocument
+    doc = load_document(path)
+    if doc is None:  # it was a document in the first pass: the folder changed under us
+        raise VnplanError(f"{printable(path)} changed during the export", stage="export")
+    return doc
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    from models.document import SCHEMA_VERSION
+
     folder = Path(args.out_dir)
     if not folder.is_dir():
         print(f"vnplan: error: {printable(folder)}: not a folder", file=sys.stderr)
@@ -309,8 +369,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     except VnplanError as exc:
         print(f"vnplan: error: {exc.cause}", file=sys.stderr)
         return 2
+    upgraded = getattr(sink, "upgraded", [])
+    if upgraded:
+        print(f"vnplan export: upgraded the tables of {sink.shown} to layout {upgraded[-1]} (schema {SCHEMA_VERSION})")
     tables = ", ".join(f"{counts[t.name]} {t.name}" for t in TABLES[1:])
-    print(f"vnplan export: {counts['documents']} documents to {sink.shown} ({tables})")
+    print(f"vnplan export: {counts['documents']} documents of {counts['plans']} plans to {sink.shown} ({tables})")
     skipped = [f"{counts[k]} {k}" for k in ("duplicates", "not documents", "invalid") if counts[k]]
     if skipped:
         print("  skipped: " + ", ".join(skipped))

@@ -3,17 +3,23 @@
 One definition (SQLAlchemy Core) serves every target: the databases create it as is, Parquet and JSON
 Lines take their column types from it. Keys: a document by its content-hash id; every child by
 (document_id, its id within the document). Offsets are named start_offset / end_offset (END is reserved
-in SQL); lists that are data (months, deadlines, mentions, recipients, warnings) are JSON text.
+in SQL). Lists are native where the target has them: PostgreSQL arrays (integer[], text[]) and jsonb,
+Parquet list<int32>, list<string>, list<struct> and map columns; SQLite stores them as JSON text (query
+them with json_each). A column's Parquet type is named in its `info["arrow"]` (see export.arrow_type).
+
+The tables of an existing database are brought to this layout by export_migrations (versioned DDL); a
+change here needs a migration step there (tests/test_export.py checks a migrated database against a new one).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
+    Float,
     ForeignKeyConstraint,
     Integer,
     MetaData,
@@ -22,6 +28,8 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.types import TypeEngine
 
 from models import PlanDocument, flat_metadata, flat_metadata_fields
 
@@ -32,6 +40,25 @@ _METADATA_INDEXED = frozenset({"province", "province_2025", "plan_year"})
 
 def _metadata_column(name: str) -> Column:
     return Column(name, _METADATA_TYPES.get(name, Text), index=name in _METADATA_INDEXED or None)
+
+
+def _array(item: type[TypeEngine[Any]]) -> TypeEngine[Any]:
+    """A list column: a PostgreSQL array, JSON text elsewhere."""
+    return JSON(none_as_null=True).with_variant(ARRAY(item), "postgresql")
+
+
+def _json() -> TypeEngine[Any]:
+    """A structured column: jsonb in PostgreSQL, JSON text elsewhere."""
+    return JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+
+
+def _list_column(name: str, item: type[TypeEngine[Any]], arrow: str, comment: str) -> Column:
+    return Column(name, _array(item), comment=comment, info={"arrow": arrow})
+
+
+def _json_column(name: str, arrow: str, comment: str) -> Column:
+    return Column(name, _json(), comment=comment, info={"arrow": arrow})
+
 
 metadata = MetaData()
 
@@ -48,9 +75,17 @@ documents = Table(
     Column("ocr", Boolean, nullable=False),
     Column("encoding", String(32)),
     *(_metadata_column(name) for name in flat_metadata_fields()),
-    Column("recipients", Text, comment="JSON array"),
-    Column("warnings", Text, comment="JSON array"),
+    _list_column("recipients", Text, "list<string>", "The 'Nơi nhận' lines"),
+    _json_column("warnings", "warnings", "Array of {code, message, start, end}"),
     Column("text", Text, nullable=False, comment="The text all offsets point into"),
+    Column("plan_key", String(64), index=True, comment="One value for the formats of one plan (plan_key.py)"),
+    # The quality group (schema 1.1); null for documents of schema 1.0.
+    Column("quality_ocr_text_share", Float, comment="Share of the text that came from OCR, 0-1"),
+    _list_column("quality_pages_repaired", Integer, "list<int32>", "Pages whose lying text layer was repaired"),
+    _list_column("quality_pages_ocr", Integer, "list<int32>", "Pages read by OCR"),
+    Column("quality_draft", Boolean, comment="The document is marked as a draft"),
+    _json_column("quality_warnings_by_code", "map<string,int32>", "Warning counts by code"),
+    Column("quality_needs_review", Boolean, index=True, comment="Something in it calls for a human look"),
 )
 
 
@@ -107,9 +142,9 @@ tasks = _child(
     Column("q2", Boolean, nullable=False),
     Column("q3", Boolean, nullable=False),
     Column("q4", Boolean, nullable=False),
-    Column("quarters", Text, comment="JSON array"),
-    Column("months", Text, comment="JSON array"),
-    Column("deadlines", Text, comment="JSON array of ISO dates"),
+    _list_column("quarters", Integer, "list<int32>", "Quarters 1-4"),
+    _list_column("months", Integer, "list<int32>", "Months 1-12"),
+    _list_column("deadlines", Text, "list<string>", "ISO dates, partial where the text is"),
     Column("period_start", String(10)),
     Column("period_end", String(10)),
     Column("recurring", Text),
@@ -134,10 +169,11 @@ task_units = Table(
 units = _child(
     "units",
     Column("canonical", Text, nullable=False),
+    Column("key", Text, index=True, comment="Folded matching key, the same across documents (schema 1.1)"),
     Column("name", Text, nullable=False),
     Column("kind", String(32), nullable=False),
     Column("mention_count", Integer, nullable=False),
-    Column("mentions", Text, comment="JSON array of [start, end, text]"),
+    _json_column("mentions", "mentions", "Array of {start, end, text}"),
     key=("document_id", "canonical"),
 )
 
@@ -145,12 +181,27 @@ TABLES: tuple[Table, ...] = (documents, sections, citations, tasks, task_units, 
 CHILD_TABLES: tuple[Table, ...] = (task_units, units, citations, sections, tasks)  # deletion order
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def quality_columns(doc: PlanDocument) -> dict[str, Any]:
+    """The quality group's columns; all null for a document without a `quality` object (schema 1.0)."""
+    quality = getattr(doc, "quality", None)
+
+    def get(name: str, default: Any = None) -> Any:
+        return getattr(quality, name, default) if quality is not None else None
+
+    share = get("ocr_text_share")
+    counts = get("warnings_by_code")
+    return {
+        "quality_ocr_text_share": float(share) if share is not None else None,
+        "quality_pages_repaired": list(get("pages_repaired") or []) if quality is not None else None,
+        "quality_pages_ocr": list(get("pages_ocr") or []) if quality is not None else None,
+        "quality_draft": get("draft"),
+        "quality_warnings_by_code": dict(counts) if counts is not None else None,
+        "quality_needs_review": get("needs_review"),
+    }
 
 
-def flatten(doc: PlanDocument) -> dict[str, list[dict[str, Any]]]:
-    """The rows of every table for one document."""
+def flatten(doc: PlanDocument, plan_key: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The rows of every table for one document; `plan_key` defaults to the document's own id."""
     from extractor.base.normalize import fold
 
     meta = doc.metadata
@@ -167,9 +218,11 @@ def flatten(doc: PlanDocument) -> dict[str, list[dict[str, Any]]]:
             "ocr": doc.source.ocr,
             "encoding": doc.source.encoding,
             **flat_metadata(meta.model_dump()),
-            "recipients": _json(doc.recipients),
-            "warnings": _json([w.model_dump() for w in doc.warnings]),
+            "recipients": list(doc.recipients),
+            "warnings": [w.model_dump() for w in doc.warnings],
             "text": doc.text,
+            "plan_key": plan_key or doc.id,
+            **quality_columns(doc),
         }
     )
     for section in doc.sections:
@@ -205,9 +258,9 @@ def flatten(doc: PlanDocument) -> dict[str, list[dict[str, Any]]]:
                 "section": task.section,
                 "origin": task.origin,
                 **{f"q{q}": q in period.quarters for q in (1, 2, 3, 4)},
-                "quarters": _json(period.quarters),
-                "months": _json(period.months),
-                "deadlines": _json(period.deadlines),
+                "quarters": list(period.quarters),
+                "months": list(period.months),
+                "deadlines": list(period.deadlines),
                 "period_start": period.start,
                 "period_end": period.end,
                 "recurring": period.recurring,
@@ -237,10 +290,11 @@ def flatten(doc: PlanDocument) -> dict[str, list[dict[str, Any]]]:
             {
                 "document_id": doc.id,
                 "canonical": unit.canonical,
+                "key": getattr(unit, "key", None),
                 "name": unit.name,
                 "kind": unit.kind,
                 "mention_count": len(unit.mentions),
-                "mentions": _json([[m.start, m.end, m.text] for m in unit.mentions]),
+                "mentions": [m.model_dump() for m in unit.mentions],
             }
         )
     return rows
