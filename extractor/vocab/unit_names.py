@@ -402,8 +402,8 @@ _QUANTIFIER_RE = re.compile(r"(?<!\w)(?:các|những|mọi|toàn thể)\s", re.I
 def regroup_units(names: list[str]) -> list[str]:
     """Join the members of one written group back into it ("các sở", "ban", "ngành liên quan" ->
     "các sở, ban, ngành liên quan"): a member written without a capital or a quantifier continues the
-    plural name, the common-noun group or the bare head noun before it. Tasks keep the members apart (they are scored so); the document's list of
-    units keeps the group whole, as it is one unit."""
+    plural name, the common-noun group or the bare head noun before it. Tasks keep the members apart
+    (they are scored so); the document's list of units keeps the group whole, as it is one unit."""
     out: list[str] = []
     for name in names:
         bare = name[:1].islower() and not _QUANTIFIER_RE.match(name + " ")
