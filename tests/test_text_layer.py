@@ -226,6 +226,10 @@ def test_shipped_glyph_table_rebuilds_from_its_sources(tmp_path: Path) -> None:
     shipped = json.loads((ROOT / "extractor" / "data" / "glyph_maps.json").read_text(encoding="utf-8"))
     sources = {s["file"] for order in shipped["orders"].values() for s in order["sources"]}
     paths = [ROOT.parent / f if f.startswith("shared/") else ROOT / f for f in sorted(sources)]
+    wild = [p for p in paths if "corpus/wild/" in p.as_posix()]
+    if any(not p.exists() for p in wild):
+        # The wide corpus is never committed (corpus/wild/README.md), CI included: skip as test_wild does.
+        pytest.skip("a learning source of the wide corpus is not here")
     need(all(p.exists() for p in paths), "the learning sources are not all present")
     out = tmp_path / "rebuilt.json"
     subprocess.run([sys.executable, str(ROOT / "scripts" / "learn_glyph_maps.py"), "--out", str(out)],
