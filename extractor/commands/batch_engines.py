@@ -215,7 +215,27 @@ def process_document(task: DocTask) -> DocResult:
 ResultSink = Callable[[DocTask, DocResult], None]
 
 
+def _output_complete(task: DocTask) -> bool:
+    """The task's output is a whole, current document of its bytes (outputs are written atomically)."""
+    from extractor.pipeline import PIPELINE_VERSION, file_sha256
+    from models.document import SCHEMA_VERSION
+
+    output = Path(task.output)
+    root = Path(task.root) if task.root is not None else output.parent
+    try:
+        stamp = output_stamp(output, root)
+        return (stamp is not None and stamp[:2] == (SCHEMA_VERSION, PIPELINE_VERSION)
+                and file_sha256(Path(task.source)) == stamp[2])
+    except (OSError, VnplanError):
+        return False
+
+
 def _died(task: DocTask, exitcode: int | None, began: float) -> DocResult:
+    if not task.force and _output_complete(task):
+        # Killed after writing the document and before reporting it: the document is done.
+        output = Path(task.output)
+        review = output_needs_review(output, Path(task.root) if task.root is not None else output.parent)
+        return DocResult(task.source, "done", time.monotonic() - began, review=review)
     how = ""
     if exitcode is not None and exitcode < 0:
         try:
