@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
+import unicodedata
+from datetime import date
 
 import pytest
 
@@ -258,3 +261,82 @@ def test_no_false_finding_over_the_corpus_and_the_real_plans():
                                                           if c.id == f.citation and d.source.path == f.document), ""))
            for f in findings}
     assert got == EXPECTED_FINDINGS, findings
+
+
+# ---------------------------------------------------------------------------------------------- registry rows
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _registry_rows() -> list[dict[str, str]]:
+    from extractor.base.resources import read_csv
+
+    return list(read_csv("registry.csv"))
+
+
+def test_registry_rows_are_well_formed():
+    """Every row: a code of the state form whose year is the row's year, ISO dates, a successor, one row per
+    code; verified rows carry a non-empty NFC quote naming the code; a citation of the code audits clean."""
+    rows = _registry_rows()
+    assert len(rows) >= 40
+    assert len({row["code"] for row in rows}) == len(rows)
+    for row in rows:
+        code = row["code"]
+        parts = code_parts(code)
+        assert parts and parts[0] == "state", code
+        assert int(code.split("/")[1]) == int(row["year"]), code
+        assert _ISO_DATE.fullmatch(row["no_longer_in_force_from"]), code
+        date.fromisoformat(row["no_longer_in_force_from"])
+        assert row["replaced_by"].strip() and row["doc_type"] and row["title"], code
+        assert row["verified"] in {"yes", "no"}, code
+        if row["verified"] == "yes":
+            assert row["quote"].strip() and unicodedata.normalize("NFC", row["quote"]) == row["quote"], code
+            assert re.fullmatch(r"[0-9a-f]{40}", row["source_commit"]), code
+        citation = cite(f"{row['doc_type']} số {code}", doc_type=row["doc_type"], code=code, year=int(row["year"]))
+        assert rules(make_doc(citation, issued=None)) == [], code
+
+
+def test_registry_quotes_occur_in_their_sources():
+    """Each quote occurs in the file it was read from (scripts/registry_quotes.py), given the fetched
+    snapshots in $VNPLAN_MIRROR (default: ../.mirror). Skipped without them, also under CI."""
+    import os
+    from pathlib import Path
+
+    from tests.conftest import ROOT
+
+    mirror = Path(os.environ.get("VNPLAN_MIRROR") or ROOT.parent / ".mirror")
+    repos = {row["source_repo"] for row in _registry_rows() if row["quote"]}
+    if not any((mirror / repo.replace("/", "+")).is_dir() for repo in repos):
+        pytest.skip(f"no snapshot of {sorted(repos)} in {mirror}")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import registry_quotes
+    finally:
+        sys.path.pop(0)
+    rows = _registry_rows()
+    problems, checked, _skipped, _unchecked = registry_quotes.check(rows, mirror)
+    assert problems == []
+    if checked < 40:
+        pytest.skip(f"only {checked} rows have their snapshot in {mirror}")
+    # The check is not vacuous: a changed date in a quote, or in a «header» snippet, is reported.
+    quoted = next(row for row in rows if "«" in row["source"] and registry_quotes.git_dir(mirror, row["source_repo"]))
+    bad_quote = dict(quoted, quote=quoted["quote"].replace("Nghị định này", "Nghị định này không"))
+    bad_header = dict(quoted, source=quoted["source"].replace("ngày", "ngày 31", 1))
+    found, _, _, _ = registry_quotes.check([bad_quote, bad_header], mirror)
+    assert len(found) == 2
+
+
+def test_replaced_laws_cited_by_name_before_and_after_the_replacement():
+    law = cite("Luật Doanh nghiệp năm 2014", doc_type="Luật", year=2014)
+    assert "not-in-force" not in rules(make_doc(law, issued="2020-11-20"))
+    after = [f for f in check_document(make_doc(law, issued="2021-03-01"), load_registry()) if f.rule == "not-in-force"]
+    assert [f.severity for f in after] == ["error"] and "59/2020/QH14" in after[0].message
+    # Another 2014 law whose name ends in "doanh nghiệp" is not the Enterprise Law.
+    other = cite("Luật Quản lý, sử dụng vốn nhà nước đầu tư vào sản xuất, kinh doanh tại doanh nghiệp năm 2014",
+                 doc_type="Luật", year=2014)
+    assert "not-in-force" not in rules(make_doc(other, issued="2022-01-01"))
+    # A row whose source is not the replacing text itself stays a warning.
+    decree = cite("Nghị định số 43/2023/NĐ-CP", doc_type="Nghị định", code="43/2023/NĐ-CP", year=2023)
+    found = [f for f in check_document(make_doc(decree, issued="2025-09-01"), load_registry())
+             if f.rule == "not-in-force"]
+    assert [f.severity for f in found] == ["warning"]
