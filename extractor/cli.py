@@ -8,7 +8,7 @@ import importlib
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,6 +68,7 @@ def resolve_inputs(arguments: list[str]) -> tuple[list[ExtractInput], list[str]]
     from extractor.readers import format_of
 
     inputs: list[ExtractInput] = []
+    singles: list[int] = []  # the inputs named one by one (not found in a folder)
     problems: list[str] = []
     for argument in arguments:
         if argument == STDIN:
@@ -89,10 +90,34 @@ def resolve_inputs(arguments: list[str]) -> tuple[list[ExtractInput], list[str]]
             except VnplanError as exc:
                 problems.append(f"{printable(argument)}: {describe(exc)}")
                 continue
+            singles.append(len(inputs))
             inputs.append(ExtractInput(argument, path, path.name))
     if sum(item.path is None for item in inputs) > 1:
         problems.append("standard input (-) can be read only once")
-    return inputs, problems
+    return _mirror_same_names(inputs, singles), problems
+
+
+def _mirror_same_names(inputs: list[ExtractInput], singles: list[int]) -> list[ExtractInput]:
+    """Files named one by one that share a file name (A/plan.docx, B/plan.docx) take their path below
+    their common folder (A/plan.docx.json, B/plan.docx.json), the way `vnplan batch` mirrors the paths of
+    a pattern or a list; every other input keeps its name. A file named twice still clashes (refused)."""
+    by_name: dict[str, list[int]] = {}
+    for index in singles:
+        by_name.setdefault(inputs[index].output, []).append(index)
+    named = list(inputs)
+    for indices in by_name.values():
+        paths = {index: Path(os.path.abspath(str(inputs[index].path))) for index in indices}
+        if len(set(paths.values())) < 2:
+            continue
+        try:
+            base = Path(os.path.commonpath([str(path.parent) for path in paths.values()]))
+        except ValueError:  # on different drives: no common folder, the clash is refused as before
+            continue
+        from extractor.commands.batch import mirrored_name  # imported only when names clash
+
+        for index, path in paths.items():
+            named[index] = replace(inputs[index], output=mirrored_name(path, base))
+    return named
 
 
 def _read_stdin(limit: int) -> bytes:
@@ -201,7 +226,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="a file, a folder (its supported files, recursively) "
                    "or - for standard input")
     p.add_argument("-o", "--output", metavar="DIR", help="write DIR/<file name>.json (.md) for each input; a "
-                   "folder's files keep their path inside it")
+                   "folder's files keep their path inside it, files of one name their path below their common "
+                   "folder")
     p.add_argument("--to", choices=OUTPUT_FORMATS, help="json (one document, the default), jsonl (several: one "
                    "document a line, the default for several), md (metadata, sections, tasks, citations)")
     p.add_argument("--format", metavar="FORMAT", help="the format of standard input: txt, html, docx, pdf, doc, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import io
 import json
@@ -100,6 +101,25 @@ def test_output_stamp_reads_only_complete_vnplan_documents(tmp_path):
     older = out.read_text().replace(f'"pipeline_version": "{doc["pipeline_version"]}"', '"pipeline_version": "0"')
     out.write_text(older)
     assert process_document(DocTask(str(SEEDS[0]), str(out), seconds=60)).status == "done"
+
+
+def test_skip_and_worker_death_share_one_up_to_date_check(tmp_path):
+    """A rerun skips, and a worker that died after writing counts as done, on the same check: same input
+    bytes, schema and pipeline version; a changed input is neither."""
+    from extractor.commands.batch_engines import _died, output_up_to_date
+
+    source = tmp_path / SEEDS[0].name
+    source.write_bytes(SEEDS[0].read_bytes())
+    task = DocTask(str(source), str(tmp_path / "out.json"), seconds=60)
+    assert not output_up_to_date(task)
+    assert _died(task, -9, 0.0).status == "failed"
+    assert process_document(task).status == "done"
+    assert output_up_to_date(task) and not output_up_to_date(dataclasses.replace(task, source=str(tmp_path)))
+    assert _died(task, -9, 0.0).status == "done" and process_document(task).status == "skipped"
+    assert _died(dataclasses.replace(task, force=True), -9, 0.0).status == "failed"
+    source.write_bytes(SEEDS[0].read_bytes() + "\nThêm một dòng.\n".encode())
+    assert not output_up_to_date(task)
+    assert _died(task, -9, 0.0).status == "failed" and process_document(task).status == "done"
 
 
 def test_failures_are_recorded_and_the_batch_goes_on(tree, tmp_path, capsys):

@@ -97,6 +97,27 @@ def test_a_folder_with_o_mirrors_its_tree(tmp_path, capsys):
     assert main(["extract", str(folder), "-o", str(out), "--to", "jsonl"]) == 2
 
 
+def test_files_of_one_name_from_two_folders_keep_their_paths_below_o(tmp_path, capsys, monkeypatch):
+    """A/plan.docx and B/plan.docx go to DIR/A/plan.docx.json and DIR/B/plan.docx.json (their path below
+    their common folder, as batch mirrors paths); a file of its own name keeps DIR/<file name>.json."""
+    for folder in ("A", "B/sub"):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+    (tmp_path / "in" / "A" / "plan.docx").write_bytes(DOCX.read_bytes())
+    (tmp_path / "in" / "B" / "sub" / "plan.docx").write_bytes(DOCX.read_bytes())
+    out = tmp_path / "out"
+    monkeypatch.chdir(tmp_path)
+    assert main(["extract", "in/A/plan.docx", str(tmp_path / "in/B/sub/plan.docx"), str(SEED), "-o", str(out)]) == 0
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*.json"))
+    assert written == sorted(["A/plan.docx.json", "B/sub/plan.docx.json", f"{SEED.name}.json"])
+    doc = PlanDocument.model_validate_json((out / "A" / "plan.docx.json").read_text(encoding="utf-8"))
+    assert doc.source.path == "in/A/plan.docx" and doc.metadata.title
+    assert main(["extract", "in/A/plan.docx", "in/B/sub/plan.docx", "-o", str(out / "md"), "--to", "md"]) == 0
+    assert (out / "md" / "B" / "sub" / "plan.docx.md").read_text(encoding="utf-8").startswith("# Kế hoạch ")
+    capsys.readouterr()
+    assert main(["extract", "in/A/plan.docx", "in/A/../A/plan.docx", "-o", str(out / "twice")]) == 2
+    assert "already written" in capsys.readouterr().err  # one file named twice is still refused
+
+
 def test_markdown_has_metadata_sections_tasks_and_citations(capsys):
     assert main(["extract", str(SEED), "--to", "md"]) == 0
     text = capsys.readouterr().out

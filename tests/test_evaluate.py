@@ -293,6 +293,85 @@ def test_metadata_fuzzy_fields_need_token_sort_90():
     assert not scoring.same_metadata_value("issued_date", "2021-03", "2021-03-01")
 
 
+def test_wrong_non_null_metadata_values_are_counted_apart_from_nulls():
+    """Right, missing (null where gold has a value), wrong (another value) and spurious (a value where gold
+    is null): the last two are the wrong non-null values, counted per field and in total."""
+    gold = dict.fromkeys(scoring.METADATA_FIELDS)
+    gold.update(doc_type="Kế hoạch", number="15", symbol="KH-BYT", issuer="Bộ Y tế", issued_date="2024-03-05")
+    output = {
+        "doc_type": "Kế hoạch",  # right
+        "number": "51",  # wrong
+        "symbol": None,  # missing
+        "issuer": "Bộ Tài chính",  # wrong
+        "issued_date": None,  # missing
+        "province": "Hà Nội",  # spurious: a central body has no province
+        "signer": {"title": None, "name": None},
+    }
+    score = scoring.score_metadata(gold, output)
+    kinds = {name: o for name, o in score.outcomes.items() if o.right == 0}
+    assert {name: (o.missing, o.wrong, o.spurious) for name, o in kinds.items()} == {
+        "number": (0, 1, 0),
+        "symbol": (1, 0, 0),
+        "issuer": (0, 1, 0),
+        "issued_date": (1, 0, 0),
+        "province": (0, 0, 1),
+    }
+    assert sum(o.right for o in score.outcomes.values()) == len(scoring.METADATA_FIELDS) - 5
+    assert {w["field"]: w["kind"] for w in score.wrong}["province"] == "spurious"
+    # Accuracy is unchanged: every non-right outcome is a miss.
+    assert sum(a.correct for a in score.fields.values()) == len(scoring.METADATA_FIELDS) - 5
+
+    twice = scoring.sum_scores([{"metadata": score}, {"metadata": scoring.score_metadata(gold, output)}])
+    assert twice["metadata"].outcomes["number"].wrong_non_null == 2
+    province = twice["metadata"].outcomes["province"].as_dict()
+    assert province == {"right": 0, "missing": 0, "wrong": 0, "spurious": 2, "wrong_non_null": 2}
+
+
+def test_wrong_non_null_counts_are_reported_per_split_in_text_markdown_and_json():
+    from extractor.commands import evaluate
+
+    gold = gold_doc()
+    gold["metadata"].update(number="15", issuer="Bộ Y tế")
+    wrong_output = {"metadata": {"number": "51", "issuer": "Bộ Y tế", "province": "Hà Nội"}}
+    right_output = {"metadata": {"number": "15", "issuer": "Bộ Y tế"}}
+
+    def result(name: str, output: dict, split: str) -> evaluate.DocumentResult:
+        return evaluate.DocumentResult(
+            name, "g", "corpus/wild", "docx", None, scoring.score_document(gold, output), split=split
+        )
+
+    results = [
+        result("a.docx", wrong_output, "tune"),
+        result("b.docx", right_output, "tune"),
+        result("sealed.docx", wrong_output, "check"),
+        result("sealed2.docx", wrong_output, "check"),
+    ]
+    report = evaluate.build_report(results, [], [])
+    tune = report["groups"]["split:tune"]["metadata"]["outcomes"]
+    check = report["groups"]["split:check"]["metadata"]["outcomes"]
+    assert (tune["number"]["wrong"], tune["province"]["spurious"]) == (1, 1)
+    assert tune["all"] == {"right": 20, "missing": 0, "wrong": 1, "spurious": 1, "wrong_non_null": 2}
+    assert check["all"]["wrong_non_null"] == 4
+    assert {d["path"] for d in report["documents"]} == {"a.docx", "b.docx"}  # check: aggregates only
+
+    title = "Metadata (wrong non-null values"
+    text = evaluate.render_text(report, detail=True)
+    table = text.split(f"\n{title}", 1)[1].split("\n\n", 1)[0].splitlines()
+    header = table[1].split()
+    rows = {line.split()[0]: dict(zip(header, line.split(), strict=True)) for line in table[2:]}
+    assert set(rows) == {"overall", "split:tune", "split:check", "source:corpus/wild", "format:docx"}
+    tune_row = rows["split:tune"]
+    assert (tune_row["number"], tune_row["province"], tune_row["issuer"]) == ("1", "1", "0")
+    assert (tune_row["wrong"], tune_row["spurious"], tune_row["missing"], tune_row["right"]) == ("2", "1", "0", "20")
+    assert rows["split:check"]["wrong"] == "4" and rows["overall"]["wrong"] == "6"
+    assert "~ metadata [province, spurious]: gold null / output Hà Nội" in text
+    assert "sealed" not in text
+    markdown = evaluate.render_markdown(report)
+    assert f"**{title}" in markdown and "| split:check | 2 | 0 | 2 |" in markdown
+    figures = evaluate._logged_figures(report["groups"]["split:check"])
+    assert figures["metadata.wrong_non_null"] == 4
+
+
 def test_fold_folds_tone_placement_and_abbreviations():
     assert textsim.ratio("hoà", "hòa") == 100
     assert textsim.ratio("Thuỷ lợi", "thủy lợi") == 100
@@ -349,8 +428,8 @@ def test_command_on_corpus_prints_every_group():
     groups = {"overall"}
     groups |= {f"source:{p.parent.relative_to(ROOT)}" for p in scored}
     groups |= {f"format:{READERS[p.suffix.lower()][1]}" for p in scored}
-    for title in ("Sections", "Citations", "Tasks", "Metadata (accuracy)", "Recipients"):
-        table = out.stdout.split(f"\n{title}\n", 1)[1].split("\n\n", 1)[0]
+    for title in ("Sections", "Citations", "Tasks", "Metadata (accuracy)", "Metadata (wrong non-null", "Recipients"):
+        table = out.stdout.split(f"\n{title}", 1)[1].split("\n", 1)[1].split("\n\n", 1)[0]
         assert {line.split()[0] for line in table.splitlines()[1:]} == groups, title
 
 

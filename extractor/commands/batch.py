@@ -120,6 +120,18 @@ def _glob_base(pattern: str) -> Path:
     return Path(*fixed) if fixed else Path(".")
 
 
+def mirrored_name(path: Path, base: Path) -> str:
+    """The output name of `path` below `base`: its path relative to `base`, or its file name when it
+    lies outside `base` (or on another drive)."""
+    try:
+        name = os.path.relpath(path, base)
+    except ValueError:
+        return path.name
+    if name.startswith(".." + os.sep) or name == "..":
+        return path.name
+    return name
+
+
 def _listed(list_file: Path) -> Iterator[tuple[Path, str]]:
     """(path, output name) for each entry of a listing."""
     base = list_file.parent
@@ -134,13 +146,7 @@ def _listed(list_file: Path) -> Iterator[tuple[Path, str]]:
                 continue
             path = Path(entry)
             path = path if path.is_absolute() else base / path
-            try:
-                name = os.path.relpath(path, base)
-            except ValueError:
-                name = path.name
-            if name.startswith(".." + os.sep) or name == "..":
-                name = path.name
-            yield path, name
+            yield path, mirrored_name(path, base)
 
 
 def find_inputs(arguments: list[str], out_dir: Path, links: Counter) -> Iterator[Found]:

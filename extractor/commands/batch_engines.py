@@ -171,6 +171,25 @@ def output_needs_review(output: Path, root: Path | None = None) -> bool:
     return match is not None and match.group(1) == b"true"
 
 
+def output_root(task: DocTask) -> Path:
+    """The folder the task's output is reached from without following links."""
+    return Path(task.root) if task.root is not None else Path(task.output).parent
+
+
+def output_up_to_date(task: DocTask) -> bool:
+    """The task's output is a whole document of the same input bytes, schema version and pipeline version
+    (outputs are written atomically, so a whole one is finished). Raises OSError when the input cannot be
+    read and VnplanError when the output is reached through a link; the caller decides what that means."""
+    from extractor.pipeline import PIPELINE_VERSION, file_sha256
+    from models.document import SCHEMA_VERSION
+
+    stamp = output_stamp(Path(task.output), output_root(task))
+    if stamp is None or stamp[:2] != (SCHEMA_VERSION, PIPELINE_VERSION):
+        return False
+    source = Path(task.source)
+    return source.is_file() and file_sha256(source) == stamp[2]
+
+
 def process_document(task: DocTask) -> DocResult:
     """Extract one document to its output file, unless an output for the same bytes and versions exists.
 
@@ -178,21 +197,17 @@ def process_document(task: DocTask) -> DocResult:
     """
     from extractor.base.limits import DEFAULT_LIMITS
     from extractor.base.output import document_json, write_inside
-    from extractor.pipeline import PIPELINE_VERSION, StageTimer, extract, file_sha256
-    from models.document import SCHEMA_VERSION
+    from extractor.pipeline import StageTimer, extract
 
     began = time.perf_counter()
     source = Path(task.source)
     output = Path(task.output)
-    root = Path(task.root) if task.root is not None else output.parent
+    root = output_root(task)
     timer = StageTimer()
     try:
-        if not task.force:
-            stamp = output_stamp(output, root)
-            if stamp is not None and stamp[:2] == (SCHEMA_VERSION, PIPELINE_VERSION):
-                if source.is_file() and file_sha256(source) == stamp[2]:
-                    review = output_needs_review(output, root)
-                    return DocResult(task.source, "skipped", time.perf_counter() - began, review=review)
+        if not task.force and output_up_to_date(task):
+            review = output_needs_review(output, root)
+            return DocResult(task.source, "skipped", time.perf_counter() - began, review=review)
         limits = dataclasses.replace(DEFAULT_LIMITS, seconds=task.seconds)
         doc = extract(source, limits, timer)
         timer.stage = "write"
@@ -215,26 +230,14 @@ def process_document(task: DocTask) -> DocResult:
 ResultSink = Callable[[DocTask, DocResult], None]
 
 
-def _output_complete(task: DocTask) -> bool:
-    """The task's output is a whole, current document of its bytes (outputs are written atomically)."""
-    from extractor.pipeline import PIPELINE_VERSION, file_sha256
-    from models.document import SCHEMA_VERSION
-
-    output = Path(task.output)
-    root = Path(task.root) if task.root is not None else output.parent
-    try:
-        stamp = output_stamp(output, root)
-        return (stamp is not None and stamp[:2] == (SCHEMA_VERSION, PIPELINE_VERSION)
-                and file_sha256(Path(task.source)) == stamp[2])
-    except (OSError, VnplanError):
-        return False
-
-
 def _died(task: DocTask, exitcode: int | None, began: float) -> DocResult:
-    if not task.force and _output_complete(task):
+    try:
+        written = not task.force and output_up_to_date(task)
+    except (OSError, VnplanError):  # the worker's failure is reported below, not this one
+        written = False
+    if written:
         # Killed after writing the document and before reporting it: the document is done.
-        output = Path(task.output)
-        review = output_needs_review(output, Path(task.root) if task.root is not None else output.parent)
+        review = output_needs_review(Path(task.output), output_root(task))
         return DocResult(task.source, "done", time.monotonic() - began, review=review)
     how = ""
     if exitcode is not None and exitcode < 0:

@@ -173,6 +173,10 @@ def _group_dict(results: list[DocumentResult]) -> dict[str, Any]:
     for acc in totals["metadata"].fields.values():
         metadata_all.add(acc)
     group["metadata"]["all"] = metadata_all.as_dict()
+    outcomes_all = scoring.ValueOutcomes()
+    for outcomes in totals["metadata"].outcomes.values():
+        outcomes_all.add(outcomes)
+    group["metadata"]["outcomes"]["all"] = outcomes_all.as_dict()
     return group
 
 
@@ -276,8 +280,25 @@ def summary_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[li
                 )
             ),
         ),
+        (
+            "Metadata (wrong non-null values, counts; spurious: a value where the gold has none, within wrong)",
+            head + [scoring.SCORED_METADATA[n] for n in scoring.METADATA_FIELDS] + WRONG_TOTALS_HEAD,
+            rows(_wrong_cells),
+        ),
         ("Recipients", head + PRF_HEAD, rows(lambda g: _prf_cells(g["recipients"]))),
     ]
+
+
+# The total columns of the wrong-values table: wrong non-null (wrong + spurious), then its spurious part,
+# the nulls where the gold has a value, and the right fields.
+WRONG_TOTALS_HEAD = ["wrong", "spurious", "missing", "right"]
+
+
+def _wrong_cells(group: dict[str, Any]) -> list[str]:
+    outcomes = group["metadata"]["outcomes"]
+    total = outcomes["all"]
+    per_field = [str(outcomes[n]["wrong_non_null"]) for n in scoring.METADATA_FIELDS]
+    return per_field + [str(total[name]) for name in ("wrong_non_null", "spurious", "missing", "right")]
 
 
 def _plain_table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -341,12 +362,14 @@ def render_detail(report: dict[str, Any]) -> list[str]:
                 summary = f"{counts['tp']}/{counts['gold']} found, {counts['fp']} extra, F1 {_pct(counts['f1'])}"
             else:
                 right = sum(f["correct"] for f in counts["fields"].values())
-                summary = f"{right}/{len(counts['fields'])} fields right"
+                wrong = sum(o["wrong_non_null"] for o in counts["outcomes"].values())
+                summary = f"{right}/{len(counts['fields'])} fields right, {wrong} wrong non-null"
             lines.append(f"   {family}: {summary}")
             lines += [f"     - {_short(item)}" for item in items["missed"]]
             lines += [f"     + {_short(item)}" for item in items["extra"]]
             lines += [
-                f"     ~ {_short(w['item'], 60)} [{w['field']}]: gold {_short(w['gold'], 60)}"
+                f"     ~ {_short(w['item'], 60)} [{w['field']}{', ' + w['kind'] if 'kind' in w else ''}]:"
+                f" gold {_short(w['gold'], 60)}"
                 f" / output {_short(w['output'], 60)}"
                 for w in items["wrong"]
             ]
@@ -450,6 +473,7 @@ def _logged_figures(group: dict[str, Any]) -> dict[str, float | None]:
     figures |= {f"tasks.{name}": group["tasks"]["fields"][name]["accuracy"] for name in scoring.TASK_TIME_FIELDS}
     figures |= {f"metadata.{name}": group["metadata"]["fields"][name]["accuracy"] for name in scoring.METADATA_FIELDS}
     figures["metadata.all"] = group["metadata"]["all"]["accuracy"]
+    figures["metadata.wrong_non_null"] = group["metadata"]["outcomes"]["all"]["wrong_non_null"]
     return {name: None if value is None else round(value, 4) for name, value in figures.items()}
 
 

@@ -121,13 +121,45 @@ class Accuracy:
         return {"correct": self.correct, "total": self.total, "accuracy": self.accuracy}
 
 
+METADATA_OUTCOMES = ("right", "missing", "wrong", "spurious")
+
+
+@dataclass
+class ValueOutcomes:
+    """How one metadata field came out: right (nulls on both sides included), missing (null where the
+    gold has a value), wrong (a value other than the gold's) or spurious (a value where the gold has
+    none). Wrong and spurious are counted apart from accuracy because a wrong value misleads a reader,
+    where a null only leaves a gap."""
+
+    right: int = 0
+    missing: int = 0
+    wrong: int = 0
+    spurious: int = 0
+
+    def record(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def add(self, other: ValueOutcomes) -> None:
+        for name in METADATA_OUTCOMES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def wrong_non_null(self) -> int:
+        """Non-null values that are not the gold's: wrong plus spurious."""
+        return self.wrong + self.spurious
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in METADATA_OUTCOMES} | {"wrong_non_null": self.wrong_non_null}
+
+
 @dataclass
 class FamilyScore:
     """One field family of one document (or summed over documents).
 
     `match`: the items matched one-to-one (None for metadata, which has no items); `fields`: accuracy of
-    field values on the matched items; `units`: unit F1 on matched tasks; the lists say what was missed,
-    extra or wrong (kept for --detail, not summed).
+    field values on the matched items; `units`: unit F1 on matched tasks; `outcomes`: how each metadata
+    field was right, missing, wrong or spurious (metadata only); the lists say what was missed, extra or
+    wrong (kept for --detail, not summed).
     """
 
     match: PRF | None = None
@@ -136,6 +168,7 @@ class FamilyScore:
     missed: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     wrong: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: dict[str, ValueOutcomes] = field(default_factory=dict)
 
     def add(self, other: FamilyScore) -> None:
         if other.match is not None:
@@ -146,6 +179,8 @@ class FamilyScore:
             self.fields.setdefault(name, Accuracy()).add(acc)
         for name, prf in other.units.items():
             self.units.setdefault(name, PRF()).add(prf)
+        for name, outcomes in other.outcomes.items():
+            self.outcomes.setdefault(name, ValueOutcomes()).add(outcomes)
 
     def counts(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -154,6 +189,8 @@ class FamilyScore:
         out["fields"] = {name: acc.as_dict() for name, acc in self.fields.items()}
         if self.units:
             out["units"] = {name: prf.as_dict() for name, prf in self.units.items()}
+        if self.outcomes:
+            out["outcomes"] = {name: outcomes.as_dict() for name, outcomes in self.outcomes.items()}
         return out
 
     def detail(self) -> dict[str, Any]:
@@ -170,7 +207,11 @@ def empty_scores() -> dict[str, FamilyScore]:
             {name: Accuracy() for name in TASK_TIME_FIELDS},
             {name: PRF() for name in TASK_UNIT_FIELDS},
         ),
-        "metadata": FamilyScore(None, {name: Accuracy() for name in METADATA_FIELDS}),
+        "metadata": FamilyScore(
+            None,
+            {name: Accuracy() for name in METADATA_FIELDS},
+            outcomes={name: ValueOutcomes() for name in METADATA_FIELDS},
+        ),
         "recipients": FamilyScore(PRF()),
     }
 
@@ -429,14 +470,26 @@ def same_metadata_value(name: str, gold: Any, output: Any) -> bool:
     return fold(str(gold)) == fold(str(output))
 
 
+def metadata_outcome(name: str, gold: Any, output: Any) -> str:
+    """One of METADATA_OUTCOMES for one field's value."""
+    if same_metadata_value(name, gold, output):
+        return "right"
+    if _blank(output):
+        return "missing"
+    return "spurious" if _blank(gold) else "wrong"
+
+
 def score_metadata(gold: dict[str, Any], output: dict[str, Any]) -> FamilyScore:
     flat = output_metadata(output)
     score = empty_scores()["metadata"]
     for name in METADATA_FIELDS:
-        ok = same_metadata_value(name, gold.get(name), flat[name])
-        score.fields[name].record(ok)
-        if not ok:
-            score.wrong.append({"item": "metadata", "field": name, "gold": gold.get(name), "output": flat[name]})
+        outcome = metadata_outcome(name, gold.get(name), flat[name])
+        score.fields[name].record(outcome == "right")
+        score.outcomes[name].record(outcome)
+        if outcome != "right":
+            score.wrong.append(
+                {"item": "metadata", "field": name, "gold": gold.get(name), "output": flat[name], "kind": outcome}
+            )
     return score
 
 
