@@ -182,6 +182,7 @@ def build_document(
     sections = _staged(timer, "segment", segment.find_sections, layout, plan_frame)
     meta, recipients, warnings = _staged(timer, "metadata", metadata.extract_metadata, layout, sections, plan_frame)
     cites = _staged(timer, "citations", citations.find_citations, layout, sections, meta)
+    warnings += _staged(timer, "citations", citations.low_confidence, cites, layout)
     found_tasks = _staged(timer, "tasks", tasks.find_tasks, layout, sections, meta)
     found_units = _staged(timer, "units", units.collect_units, found_tasks, layout, meta)
     with timer.run("build"):

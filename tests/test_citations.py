@@ -552,3 +552,39 @@ def test_law_with_a_bare_year_after_its_name():
     found = find_citations(assemble([Block(kind="paragraph", text=text)]), [], Metadata())
     assert [(c.doc_type, c.year, c.code) for c in found] == [
         ("Luật", 2015, None), ("Luật", 2013, None), ("Nghị định", 2021, "105/2021/NĐ-CP")]
+
+
+# -- OCR confidence: a faint number is kept, with a warning -----------------------------------------
+
+
+def test_a_citation_number_read_below_the_threshold_is_kept_with_a_warning():
+    from extractor.stages.citations import low_confidence
+
+    lines = ["Căn cứ Quyết định số 1234/QĐ-UBND ngày 05/3/2023 của UBND tỉnh về việc ban hành quy chế;",
+             "Thực hiện Kế hoạch số 56/KH-UBND ngày 10/4/2023 của UBND tỉnh;"]
+    blocks = [Block(kind="paragraph", text=line, ocr=True) for line in lines]
+    for block in blocks:
+        block.word_confidence = [0.3 if word.startswith("1234/") else 0.9 for word in block.line.split()]
+    layout = assemble(blocks)
+    found = find_citations(layout, [], Metadata())
+    assert [c.number for c in found] == ["1234", "56"]
+    [warning] = low_confidence(found, layout)
+    assert warning.code == "low-confidence" and found[0].id in warning.message and "0.30" in warning.message
+    assert layout.text[warning.start : warning.end] == "1234"
+    # The same text from a text layer is not judged.
+    plain = assemble([Block(kind="paragraph", text=line) for line in lines])
+    assert low_confidence(find_citations(plain, [], Metadata()), plain) == []
+
+
+def test_faint_citation_numbers_on_a_real_scan_keep_their_value(real_dir):
+    from extractor import extract
+    from extractor.vocab.citation_patterns import ocr_number
+
+    need(importlib.util.find_spec("pypdfium2") is not None, "PDF reader missing")
+    doc = extract(real_dir / "lamdong-kh-589-hoi-nghi-scan.pdf")
+    warned = [w for w in doc.warnings if w.code == "low-confidence" and w.message.startswith("citation")]
+    assert warned, "the scan's faint citation codes are flagged"
+    for warning in warned:
+        assert warning.start is not None and warning.end is not None
+        [owner] = [c for c in doc.citations if c.start <= warning.start < c.end]
+        assert owner.number == ocr_number(doc.text[warning.start : warning.end])  # the value is kept

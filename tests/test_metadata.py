@@ -454,3 +454,76 @@ def test_signature_block_lines_naming_a_body_are_no_title():
     # A post that opens with a body's word is still a title.
     meta, _, _ = _meta_of(text.replace("VĂN PHÒNG UBND TỈNH\nHÀ TĨNH\n", "CHÁNH VĂN PHÒNG\nNguyễn Văn An\n"))
     assert meta.signer.title == "CHÁNH VĂN PHÒNG" and meta.signer.name == "Nguyễn Văn An"
+
+
+# --- OCR confidence: a value OCR could not read well is null with a warning, never a guess ---------------
+
+
+def _scanned_meta_of(text: str, faint: dict[str, float]):
+    """`text` as OCR'd blocks whose words read clearly (0.95) except those in `faint` (word -> confidence)."""
+    blocks = blocks_from_text(text)
+    for block in blocks:
+        block.ocr = True
+        block.word_confidence = [faint.get(word, 0.95) for word in block.line.split()]
+        block.confidence = min(block.word_confidence)
+    return extract_metadata(assemble(blocks), [])
+
+
+SCANNED_PLAN = """\
+UBND TỈNH LÂM ĐỒNG
+SỞ NỘI VỤ
+CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 5Ø /KH-SNV
+Lâm Đồng, ngày 05 tháng 3 năm 2023
+KẾ HOẠCH
+Tuyển dụng công chức năm 2023
+I. MỤC ĐÍCH
+Sở Nội vụ tổ chức tuyển dụng công chức theo quy định.
+Nơi nhận:
+- Lưu: VT.
+GIÁM ĐỐC
+Nguyễn Văn An
+"""
+
+
+def test_a_faint_number_is_null_with_a_warning_and_the_rest_of_its_line_is_kept():
+    meta, _, warnings = _scanned_meta_of(SCANNED_PLAN, {})
+    assert (meta.number, meta.code, meta.issued_date) == ("50", "50/KH-SNV", "2023-03-05")
+    assert not [w for w in warnings if w.code == "low-confidence"]
+
+    meta, _, warnings = _scanned_meta_of(SCANNED_PLAN, {"5Ø": 0.3})
+    assert meta.number is None and meta.symbol == "KH-SNV" and meta.code == "/KH-SNV"
+    [warning] = [w for w in warnings if w.code == "low-confidence"]
+    assert "metadata.number" in warning.message and "5Ø" in warning.message and "0.30" in warning.message
+    assert warning.start is not None and warning.end is not None
+
+
+def test_faint_date_parts_and_signer_name_are_left_out():
+    meta, _, warnings = _scanned_meta_of(SCANNED_PLAN, {"05": 0.2})
+    assert meta.issued_date == "2023-03"  # the day is doubtful: month and year are what OCR could read
+    meta, _, _ = _scanned_meta_of(SCANNED_PLAN, {"2023": 0.2})
+    assert meta.issued_date is None and meta.plan_year == 2023  # the title still says the year
+    meta, _, warnings = _scanned_meta_of(SCANNED_PLAN, {"An": 0.25})
+    assert meta.signer.name is None and meta.signer.title == "GIÁM ĐỐC"
+    assert any("metadata.signer.name" in w.message for w in warnings)
+
+
+def test_a_faint_symbol_word_apart_from_the_number_is_null():
+    meta, _, _ = _scanned_meta_of(SCANNED_PLAN, {"/KH-SNV": 0.2})
+    assert meta.number == "50" and meta.symbol is None and meta.code is None
+
+
+def test_text_layer_values_are_never_judged_by_confidence():
+    meta, _, warnings = _meta_of(SCANNED_PLAN)
+    assert meta.number == "50" and not [w for w in warnings if w.code == "low-confidence"]
+
+
+def test_a_faint_handwritten_number_on_a_real_scan_is_never_a_wrong_number(real_dir):
+    """The Bộ Công an plan on ../shared/real: its number 589 is handwritten and OCR reads '5Ø'."""
+    need(importlib.util.find_spec("pypdfium2") is not None, "PDF reader missing")
+    doc = extract(real_dir / "lamdong-kh-589-hoi-nghi-scan.pdf")
+    assert doc.metadata.number in (None, "589")
+    assert doc.metadata.symbol == "KH-BCA-C04"
+    if doc.metadata.number is None:
+        assert any(w.code == "low-confidence" and "metadata.number" in w.message for w in doc.warnings)

@@ -8,6 +8,7 @@ block and cell lies in it, so later stages read `Layout.text` and never care abo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -47,6 +48,9 @@ class Block:
     confidence: float | None = None
     """For OCR'd blocks, the lowest Tesseract confidence of the block's words, 0-1 (a row: of all its
     cells' words); None for text read from a text layer or a block whose words could not be traced."""
+    word_confidence: list[float | None] | None = None
+    """For OCR'd paragraphs, the confidence (0-1, None where not traced) of each whitespace-separated word
+    of `line` in order, so a rule can judge one value's own words rather than the block's weakest."""
     # Filled by `assemble`:
     start: int = -1
     end: int = -1
@@ -93,6 +97,27 @@ class Layout:
     text: str
     blocks: list[Block]
     pages: list[PageSpan]
+
+
+LOW_CONFIDENCE = 0.5
+"""Tesseract word confidence (0-1) below which an OCR'd value counts as unread: a metadata value is then
+null and a citation's number is kept with a `low-confidence` warning (chosen on corpus/wild's tune split)."""
+
+
+def span_confidence(block: Block, start: int, end: int) -> float | None:
+    """The lowest OCR confidence (0-1) of the block's words that overlap `block.line[start:end]`.
+
+    Judged per word where the block carries its words' confidences (and they still match its words),
+    else by the block's own lowest; None for text not read by OCR or words not traced."""
+    words = block.word_confidence
+    spans = [m.span() for m in _WORD_RE.finditer(block.line)] if words is not None else []
+    if words is None or len(spans) != len(words):
+        return block.confidence if block.ocr else None
+    found = [conf for (lo, hi), conf in zip(spans, words, strict=True) if conf is not None and lo < end and start < hi]
+    return min(found) if found else None
+
+
+_WORD_RE = re.compile(r"\S+")
 
 
 def assemble(blocks: list[Block]) -> Layout:

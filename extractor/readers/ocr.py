@@ -170,7 +170,7 @@ def attach_confidence(blocks: list[Block], pages: list[PageContent]) -> list[Blo
 
     Layout builds blocks from line texts, so a paragraph's words are found again by their text, taken in
     reading order from the page's words (a word that occurs twice on the page takes its occurrences in
-    turn). A table row takes its own cells' confidence.
+    turn); each paragraph keeps its words' confidences too. A table row takes its own cells' confidence.
     """
     words: dict[int, dict[str, deque[float]]] = {}
     rows: dict[int, float | None] = {}
@@ -194,8 +194,11 @@ def attach_confidence(blocks: list[Block], pages: list[PageContent]) -> list[Blo
         if block.kind == "row":
             block.confidence = rows.get(id(block.cells))
             continue
-        found = [page_words[token].popleft() for token in block.line.split() if page_words.get(token)]
-        block.confidence = min(found) / 100.0 if found else None
+        tokens = block.line.split()
+        traced = [page_words[token].popleft() / 100.0 if page_words.get(token) else None for token in tokens]
+        found = [conf for conf in traced if conf is not None]
+        block.confidence = min(found) if found else None
+        block.word_confidence = traced if found else None
     return blocks
 
 

@@ -12,10 +12,11 @@ from the code where that is unambiguous (`citation_resolve`). One entry per ment
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractor.base.blocks import Layout
+from extractor.base.blocks import LOW_CONFIDENCE, Layout, span_confidence
 from extractor.base.normalize import DASHES
 from extractor.stages.citation_resolve import (
     IssuerPhrase,
@@ -27,7 +28,7 @@ from extractor.stages.citation_resolve import (
 from extractor.stages.segment import section_at
 from extractor.vocab import citation_patterns as pat
 from extractor.vocab.dates import DateMatch, day_at, find_dates
-from models import Citation, Metadata, Section
+from models import Citation, Metadata, Section, Warning
 
 # A line break may separate a code from its date where a PDF or OCR reader keeps visual lines.
 _DATE_LEAD_RE = re.compile(r"[ \t]*,?[ \t]*\n?[ \t]*(?:\(\s*)?(?=ng[àa]y\b)", re.IGNORECASE)
@@ -541,3 +542,35 @@ def _build(
             )
         )
     return citations
+
+
+# -- OCR confidence ---------------------------------------------------------------------------------
+
+
+def low_confidence(citations: list[Citation], layout: Layout) -> list[Warning]:
+    """A `low-confidence` warning for each code whose number OCR read below LOW_CONFIDENCE. The number is
+    kept (the citation still points the reader to its document), but the warning says it may be wrong."""
+    if not any(block.ocr for block in layout.blocks):
+        return []
+    starts = [block.start for block in layout.blocks]
+    warnings: list[Warning] = []
+    for citation in citations:
+        if citation.code is None or citation.number is None:
+            continue
+        code = pat.CODE_RE.search(layout.text, citation.start, citation.end)
+        if code is None or code["number"] is None:
+            continue
+        start, end = code.span("number")
+        block = layout.blocks[bisect_right(starts, start) - 1]
+        confidence = span_confidence(block, start - block.start, end - block.start)
+        if confidence is not None and confidence < LOW_CONFIDENCE:
+            warnings.append(
+                Warning(
+                    code="low-confidence",
+                    message=f"citation {citation.id} ({citation.code}): number '{code['number']}' read by OCR at "
+                    f"confidence {confidence:.2f}, below {LOW_CONFIDENCE}; kept, may be wrong",
+                    start=start,
+                    end=end,
+                )
+            )
+    return warnings

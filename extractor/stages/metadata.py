@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractor.base.blocks import Layout
+from extractor.base.blocks import LOW_CONFIDENCE, Layout, span_confidence
 from extractor.base.normalize import DASHES, expand_abbreviations, fold
 from extractor.base.resources import read_csv
 from extractor.stages.frame import (
@@ -53,8 +53,9 @@ def extract_metadata(
     meta = Metadata()
     header = [frame.lines[i] for i in frame.header]
 
-    _read_number(header, meta)
-    _read_place_date(header, meta)
+    doubts = _Doubts()
+    _read_number(header, meta, doubts)
+    _read_place_date(header, meta, doubts)
     issuer_lines = _issuer_lines(header)
     groups = group_issuer_lines(issuer_lines)
     # An OCR'd header is read against the document's own words (tone marks lost, words glued).
@@ -86,8 +87,11 @@ def extract_metadata(
         meta.province_2025 = provinces.province_2025(province)
 
     signer, recipients = read_closing(frame)
+    closing = frame.lines[frame.closing_start : frame.closing_end]
+    if signer.name and doubts.unread_words("signer.name", closing, signer.name):
+        signer.name = None
     meta.signer = signer
-    return meta, recipients, warnings
+    return meta, recipients, warnings + doubts.warnings
 
 
 def _as_written(text: str) -> str:
@@ -100,51 +104,149 @@ def _ocr_repair(frame: Frame, text: str):  # noqa: ANN202 - a str -> str functio
     return Vocabulary(body).repair
 
 
+# --- OCR confidence ---------------------------------------------------------------------------------
+
+
+class _Doubts:
+    """Judges OCR'd values by the confidence of their own words and records a `low-confidence` warning
+    for each value read below LOW_CONFIDENCE, which the caller then leaves null: never a guessed value."""
+
+    def __init__(self) -> None:
+        self.warnings: list[Warning] = []
+
+    def unread(self, field: str, line: Line, start: int, end: int) -> bool:
+        """Whether the value at `line.text[start:end]` was read below the threshold (then warned)."""
+        confidence = span_confidence(line.block, start, end)
+        if confidence is None or confidence >= LOW_CONFIDENCE:
+            return False
+        at = line.block.start + start if line.block.start >= 0 else None
+        self.warnings.append(
+            Warning(
+                code="low-confidence",
+                message=f"metadata.{field}: '{line.text[start:end].strip()}' read by OCR at confidence "
+                f"{confidence:.2f}, below {LOW_CONFIDENCE}; left null",
+                start=at,
+                end=at + end - start if at is not None else None,
+            )
+        )
+        return True
+
+    def unread_words(self, field: str, lines: list[Line], value: str) -> bool:
+        """`unread` for a value given as text (a signer's name): judged on the first line holding its words."""
+        wanted = value.split()
+        for line in lines:
+            spans = [m.span() for m in re.finditer(r"\S+", line.text)]
+            words = [line.text[a:b] for a, b in spans]
+            for k in range(len(words) - len(wanted) + 1):
+                if words[k : k + len(wanted)] == wanted:
+                    return self.unread(field, line, spans[k][0], spans[k + len(wanted) - 1][1])
+        return False
+
+
 # --- number, place and date -------------------------------------------------------------------------
 
 
-def _read_number(header: list[Line], meta: Metadata) -> None:
+def _read_number(header: list[Line], meta: Metadata, doubts: _Doubts) -> None:
     for line in header:
         match = NUMBER_RE.search(line.text)
         if not match:
             continue
-        if match.group("psym"):
-            meta.number = ocr_digits(match.group("pnum"))
-            meta.symbol = _fold_symbol(match.group("psym"))
-            meta.code = f"{meta.number}-{meta.symbol}"
+        party = bool(match.group("psym"))
+        num, sym = ("pnum", "psym") if party else ("num", "sym")
+        meta.number = _number(line, match, num, doubts)
+        meta.symbol = _symbol(line, match, num, sym, doubts)
+        if meta.symbol is None:
+            meta.code = None
+        elif party:
+            meta.code = f"{meta.number or ''}-{meta.symbol}"
         else:
-            meta.number = ocr_digits(match.group("num")) if match.group("num") else None
-            meta.symbol = _fold_symbol(match.group("sym"))
             year = f"{match.group('year')}/" if match.group("year") else ""
             meta.code = f"{meta.number or ''}/{year}{meta.symbol}"
         return
     for line in header:  # no "Số:" line: one that kept only its symbol
         match = symbol_only_line(line.text)
         if match:
-            meta.number = ocr_digits(match.group("num")) if match.group("num") else None
-            meta.symbol = _fold_symbol(match.group("sym"))
-            meta.code = f"{meta.number or ''}/{meta.symbol}"
+            lead = len(line.text) - len(line.text.lstrip())  # the match is on the stripped line
+            meta.number = _number(line, match, "num", doubts, lead)
+            meta.symbol = _symbol(line, match, "num", "sym", doubts, lead)
+            meta.code = f"{meta.number or ''}/{meta.symbol}" if meta.symbol else None
             return
+
+
+def _number(line: Line, match: re.Match[str], group: str, doubts: _Doubts, lead: int = 0) -> str | None:
+    """The number as read, or None where it is blank or its words were read below the threshold."""
+    if not match.group(group):
+        return None
+    start, end = match.span(group)
+    return None if doubts.unread("number", line, lead + start, lead + end) else ocr_digits(match.group(group))
+
+
+def _symbol(line: Line, match: re.Match[str], num: str, sym: str, doubts: _Doubts, lead: int = 0) -> str | None:
+    """The symbol, or None where its own words were read below the threshold. A word it shares with the
+    number ("5Ø/KH-UBND") is judged with the number: its one confidence cannot say which part is faint."""
+    start, end = match.span(sym)
+    if match.group(num):
+        gap = line.text.find(" ", lead + match.end(num))
+        start = max(lead + start, gap) if gap >= 0 else lead + end
+    else:
+        start += lead
+    if start < lead + end and doubts.unread("symbol", line, start, lead + end):
+        return None
+    return _fold_symbol(match.group(sym))
 
 
 def _fold_symbol(symbol: str) -> str:
     return re.sub(f"[{DASHES}]", "-", re.sub(r"\s+", "", symbol)).rstrip(".")
 
 
-def _read_place_date(header: list[Line], meta: Metadata) -> None:
+def _read_place_date(header: list[Line], meta: Metadata, doubts: _Doubts) -> None:
     for k, line in enumerate(header):
-        text = NUMBER_RE.sub(" ", line.text)
-        text = MOTTO_RE.sub(" ", text)
+        text, origin = _without_number_and_motto(line.text)
+        lines = [line] * len(origin)
         if re.search(r"ng[àa]y\s*\d{0,2}\s*$", text, re.IGNORECASE) and k + 1 < len(header):
-            following = MOTTO_RE.sub(" ", NUMBER_RE.sub(" ", header[k + 1].text))
+            following, more = _without_number_and_motto(header[k + 1].text)
             text = f"{text} {following}"  # "Cao Bằng, ngày" / "tháng 3 năm 2021"
+            origin += [origin[-1] if origin else 0, *more]
+            lines += [line] + [header[k + 1]] * len(more)
         match = DATE_LINE_RE.search(text) or DATE_NUMERIC_RE.search(text)
         if not match:
             continue
-        meta.issued_date = iso_date(match.group("y"), match.group("m"), match.group("d"))
+        parts: dict[str, str | None] = {}
+        for group, part in (("y", "year"), ("m", "month"), ("d", "day")):
+            read = match.group(group)
+            if read:
+                start, end = match.span(group)
+                at = lines[start]
+                first = origin[start]
+                last = origin[end - 1] + 1 if lines[end - 1] is at else len(at.text)
+                if doubts.unread(f"issued_date.{part}", at, first, last):
+                    read = None
+            parts[group] = read
+        # What OCR could not read is left out, as a blank is: a doubtful day gives the month, a month the year.
+        if parts["m"] is None:
+            parts["d"] = None
+        meta.issued_date = iso_date(parts["y"], parts["m"], parts["d"])
         place = _strip_issuer_column(match.group("place") or "")
         meta.place = place or None
         return
+
+
+def _without_number_and_motto(text: str) -> tuple[str, list[int]]:
+    """The line with its number and motto each replaced by a space (so neither is read as a place), and
+    for every character left the offset in the line it came from."""
+    origin = list(range(len(text)))
+    for pattern in (NUMBER_RE, MOTTO_RE):
+        pieces: list[str] = []
+        kept: list[int] = []
+        pos = 0
+        for m in pattern.finditer(text):
+            pieces += [text[pos : m.start()], " "]
+            kept += [*origin[pos : m.start()], origin[m.start()]]
+            pos = m.end()
+        pieces.append(text[pos:])
+        kept += origin[pos:]
+        text, origin = "".join(pieces), kept
+    return text, origin
 
 
 def _strip_issuer_column(place: str) -> str:
