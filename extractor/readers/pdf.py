@@ -1,8 +1,9 @@
 """PDF (.pdf): born-digital text with pypdfium2, ruled tables with pdfplumber, scanned pages with OCR.
 
-Speed: pypdfium2 gives every character with its box and font in one pass; pdfplumber (slow, pure Python)
-runs only on pages that draw ruling lines, to find the table grid. Pages without a usable text layer (a
-page image with at most a small stamp of text over it) are rendered and read by Tesseract (`ocr.py`).
+Speed: pypdfium2 gives every character with its box and font in one pass; on pages that draw ruling
+lines, pdfplumber's table finder runs on edges and characters read from pdfium (`pdf_tables.py`). Pages
+without a usable text layer (a page image with at most a small stamp of text over it) are rendered and
+read by Tesseract (`ocr.py`).
 
 Both paths produce the same positioned `Line`s, which the layout step (`layout.py`) turns into blocks;
 the table grid comes from `pdf_tables.py`. This module reads the pages and their characters.
@@ -11,7 +12,6 @@ the table grid comes from `pdf_tables.py`. This module reads the pages and their
 from __future__ import annotations
 
 import ctypes
-import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,8 @@ from extractor.base.normalize import clean_text
 from extractor.readers import text_layer
 from extractor.readers.layout import GUTTER_EM, Line, PageContent, Segment, TableRows, blocks_from_pages
 from extractor.readers.ocr import attach_confidence
-from extractor.readers.pdf_tables import PlumberDoc, has_ruling_lines
+from extractor.readers.pdf_tables import DrawnChar, PlumberDoc, has_ruling_lines, page_tables
+from extractor.readers.pdf_text import StyleCache, char_codes, text_object_getter
 
 # ---------------------------------------------------------------------------------------------------
 # Reading
@@ -88,24 +89,37 @@ def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent]
     try:
         for index in range(len(document)):
             page = load_page(document, index)
-            if document.formenv is not None and raw.FPDFPage_GetAnnotCount(page.raw) > 0:
+            flattened = document.formenv is not None and raw.FPDFPage_GetAnnotCount(page.raw) > 0
+            if flattened:
                 page.flatten()
                 page.close()
                 page = load_page(document, index)
             width, height = page.get_size()
             content = PageContent(index + 1, width, height)
             textpage = page.get_textpage()
-            runs, legacy = _page_runs(textpage, height)
-            textpage.close()
-            legacy_used |= legacy
-            if _needs_ocr(page, runs, width, height):
-                to_ocr.append(index)
-            else:
-                if has_ruling_lines(page):
-                    content.tables = plumber.tables(index, legacy)
-                if content.tables:
-                    runs = [r for r in runs if not _inside_tables(r, content.tables)]
-                content.lines = _lines_from_runs(runs, content.number)
+            try:
+                try:
+                    ruled: bool | None = has_ruling_lines(page)
+                except pdfium.PdfiumError:  # asked again below, where a text page must answer it
+                    ruled = None
+                drawn: list[DrawnChar] | None = [] if ruled else None  # the table cells' characters
+                runs, legacy = _page_runs(textpage, height, drawn)
+                legacy_used |= legacy
+                if _needs_ocr(page, runs, width, height):
+                    to_ocr.append(index)
+                else:
+                    if ruled is None:
+                        ruled = has_ruling_lines(page)
+                    if ruled and (flattened or drawn is None):
+                        # pdfplumber reads the file, without the flattened form fields and annotations.
+                        content.tables = plumber.tables(index, legacy)
+                    elif ruled and drawn is not None:
+                        content.tables = page_tables(page, drawn, index, legacy, plumber)
+                    if content.tables:
+                        runs = [r for r in runs if not _inside_tables(r, content.tables)]
+                    content.lines = _lines_from_runs(runs, content.number)
+            finally:
+                textpage.close()
             pages.append(content)
             page.close()
     except pdfium.PdfiumError as exc:  # a page that loads but whose text or objects cannot be read
@@ -127,6 +141,10 @@ def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent]
 # Characters -> runs -> lines
 
 
+# Code points Python counts as whitespace (`str.isspace`): spaces in the text layer carry no box.
+_SPACE_CODES = frozenset(code for code in range(0x3001) if chr(code).isspace())
+
+
 @dataclass(slots=True)
 class _Char:
     ch: str
@@ -137,11 +155,16 @@ class _Char:
     font: str
 
 
-def _page_runs(textpage, page_height: float) -> tuple[list[list[_Char]], set[str]]:  # noqa: ANN001
+def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = None) -> tuple[list[list[_Char]], set[str]]:  # noqa: ANN001, E501
     """The page's characters in content order, cut into runs at pdfium's line breaks and wide gaps.
 
-    This loop is the reader's hot path (one pass over every character): pdfium's functions are bound to
-    locals, and a space asks only for its font (its box and size are never used downstream).
+    On a page with ruling lines, `drawn` collects what the table cells need: every drawn character
+    (spaces pdfium generates at gaps left out) with its box and unrounded size (`pdf_tables.DrawnChar`).
+
+    This loop is the reader's hot path (one pass over every character), so it makes as few calls into
+    pdfium as it can: the codes come in bulk, the font and size once per text object (every character
+    of an object shares them), the baseline once per text object and box bottom, a space asks for
+    nothing more (its box is never used downstream), and the last character's position stays in locals.
     """
     import pypdfium2.raw as raw
 
@@ -149,65 +172,85 @@ def _page_runs(textpage, page_height: float) -> tuple[list[list[_Char]], set[str
 
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
+    codes = char_codes(handle, count)
     rect = raw.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
-    buffer = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    flags_ref = ctypes.byref(flags)
-    get_unicode, get_box = raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox
-    get_origin, get_size, get_font = raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize, raw.FPDFText_GetFontInfo
+    get_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
+    is_generated = raw.FPDFText_IsGenerated
+    get_object = text_object_getter()
+    style_of = StyleCache(handle, min_size=1.5)
+    styles = style_of.by_object
     runs: list[list[_Char]] = []
     run: list[_Char] = []
-    last: _Char | None = None  # the run's last non-space character (a run always starts with one)
-    fonts: dict[bytes, str] = {}
-    gutter, back = GUTTER_EM, -3.0
-    for i in range(count):
-        code = get_unicode(handle, i)
-        if code == 10 or code == 13:  # pdfium's line break
-            if run:
-                runs.append(run)
-                run = []
-                last = None
-            continue
-        if code == 0 or code == 0xFFFE:  # unmapped glyphs
-            continue
-        if 0xD800 <= code <= 0xDFFF:
-            if code >= 0xDC00:  # the low half of a pair already joined into the previous character
+    # The run's last non-space character (a run always starts with one), as locals: baseline, right, size.
+    last_baseline = last_x1 = last_size = 0.0
+    have_last = False
+    gutter, back, spaces = GUTTER_EM, -3.0, _SPACE_CODES
+    baselines: dict[int | None, tuple[float, float]] = {}  # text object -> (loose box bottom, baseline)
+    for i, code in enumerate(codes):
+        if code < 32 or code >= 0xD800:  # the rare codes: line breaks, unmapped glyphs, UTF-16 halves
+            if code == 10 or code == 13:  # pdfium's line break
+                if run:
+                    runs.append(run)
+                    run = []
+                    have_last = False
                 continue
-            # Characters beyond the BMP come as UTF-16 surrogate pairs.
-            low = get_unicode(handle, i + 1) if i + 1 < count else 0
-            if not 0xDC00 <= low <= 0xDFFF:
-                continue  # a lone half is no character
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            if code == 0 or code == 0xFFFE:  # unmapped glyphs
+                continue
+            if 0xD800 <= code <= 0xDFFF:
+                if code >= 0xDC00:  # the low half of a pair already joined into the previous character
+                    continue
+                # Characters beyond the BMP come as UTF-16 surrogate pairs.
+                low = codes[i + 1] if i + 1 < count else 0
+                if not 0xDC00 <= low <= 0xDFFF:
+                    continue  # a lone half is no character
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+        obj = get_object(handle, i)
+        style = styles.get(obj)
+        if style is None:
+            style = style_of(i, obj)
+        font, size, true_size = style
+        if code in spaces:
+            if run:
+                run.append(_Char(chr(code), 0.0, 0.0, 0.0, run[-1].size, font))
+            if drawn is None or is_generated(handle, i) == 1:
+                continue
+        get_box(handle, i, rect_ref)
+        x0, bottom = rect.left, rect.bottom
+        # A text object's characters share a baseline (unless rotated or set vertically); pdfium puts the
+        # loose box's bottom at a fixed depth below it, so the same bottom in the same object is the same
+        # baseline, and only a new bottom asks pdfium for the origin.
+        known = baselines.get(obj)
+        if known is not None and known[0] == bottom:
+            baseline = known[1]
+        else:
+            get_origin(handle, i, ox_ref, oy_ref)
+            baseline = page_height - oy.value
+            baselines[obj] = (bottom, baseline)
         # pdfium reports a hyphen that ends a line as 2; the glyph is drawn, so it is text ("Lao động-").
         ch = "-" if code == 2 else chr(code)
-        get_font(handle, i, buffer, 128, flags_ref)
-        key = buffer.value
-        font = fonts.get(key)
-        if font is None:
-            font = fonts[key] = key.decode("latin-1").split("+", 1)[-1]
-        if ch.isspace():
-            if run:
-                run.append(_Char(ch, 0.0, 0.0, 0.0, run[-1].size, font))
-            continue
-        get_box(handle, i, rect_ref)
-        get_origin(handle, i, ox_ref, oy_ref)
-        size = get_size(handle, i)
-        char = _Char(ch, rect.left, rect.right, page_height - oy.value, size if size > 1.5 else 0.0, font)
-        if last is not None:
-            last_size = last.size
-            jump = abs(char.baseline - last.baseline) > 0.6 * max(last_size, char.size, 1.0)
-            gap = char.x0 - last.x1
+        if drawn is not None:
+            drawn.append((ch, x0, rect.right, baseline, true_size, font))
+            if code in spaces:  # a drawn space: a cell's word break, never a run's character
+                continue
+        if have_last:
+            # A jump off the baseline, a wide gap or a step back starts a new run.
+            larger = last_size if last_size > size else size
+            limit = 0.6 * (larger if larger > 1.0 else 1.0)
+            rise = baseline - last_baseline
+            gap = x0 - last_x1
             em = last_size if last_size > 6.0 else 6.0
-            if jump or gap > gutter * em or gap < back * em:
+            if rise > limit or -rise > limit or gap > gutter * em or gap < back * em:
                 runs.append(run)
                 run = []
-        run.append(char)
-        last = char
+        run.append(_Char(ch, x0, rect.right, baseline, size, font))
+        last_baseline, last_x1, last_size = baseline, rect.right, size
+        have_last = True
     if run:
         runs.append(run)
-    legacy_fonts = {name for name in set(fonts.values()) if name and legacy.convert_run("a", name)[1] is not None}
+    names = set(style_of.fonts.values())
+    legacy_fonts = {name for name in names if name and legacy.convert_run("a", name)[1] is not None}
     return runs, legacy_fonts
 
 
@@ -225,7 +268,8 @@ def _run_text(chars: list[_Char]) -> str:
     parts: list[str] = []
     pending: list[str] = []
     pending_font: str | None = None
-    previous: _Char | None = None
+    previous_ink = False  # the previous character is ink (not a space); then its right edge and size:
+    previous_x1 = previous_size = 0.0
 
     def flush() -> None:
         if pending:
@@ -233,37 +277,42 @@ def _run_text(chars: list[_Char]) -> str:
             pending.clear()
 
     for char in chars:
-        if previous is not None and not char.ch.isspace() and not previous.ch.isspace():
-            if char.x0 - previous.x1 > 0.12 * max(previous.size, 4.0):
-                flush()
-                parts.append(" ")
+        ch = char.ch
+        ink = not ch.isspace()
+        if ink and previous_ink and char.x0 - previous_x1 > 0.12 * (previous_size if previous_size > 4.0 else 4.0):
+            flush()
+            parts.append(" ")
         if char.font != pending_font:
             flush()
             pending_font = char.font
-        pending.append(char.ch)
-        previous = char
+        pending.append(ch)
+        previous_ink, previous_x1, previous_size = ink, char.x1, char.size
     flush()
     return clean_text("".join(parts))
 
 
 def _median(values: list[float]) -> float:
-    """statistics.median, without its generality (this runs twice for every run of a page)."""
+    """statistics.median, without its generality (this runs for every run of a page); sorts `values`."""
+    if len(values) == 1:
+        return values[0]
     values.sort()
     middle = len(values) // 2
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
 def _segment(chars: list[_Char], with_text: bool = True) -> Segment | None:
-    """The run as a segment; without its text when only its box is wanted (grouping runs into lines)."""
+    """The run as a segment; only its box (no text, no weight) when grouping runs into lines."""
     ink = [c for c in chars if not c.ch.isspace()]
     if not ink:
         return None
     size = _median([c.size for c in ink]) or 10.0
     baseline = _median([c.baseline for c in ink])
-    bold = sum(1 for c in ink if "bold" in c.font.lower()) * 2 > len(ink)
-    x1 = max(c.x1 for c in ink)
-    text = _run_text(chars) if with_text else ""
-    return Segment(text, ink[0].x0, x1, baseline - 0.8 * size, baseline + 0.2 * size, size, bold)
+    x1 = max([c.x1 for c in ink])
+    if not with_text:
+        return Segment("", ink[0].x0, x1, baseline - 0.8 * size, baseline + 0.2 * size, size)
+    fonts = [c.font for c in ink]
+    bold = sum(fonts.count(font) for font in set(fonts) if "bold" in font.lower()) * 2 > len(ink)
+    return Segment(_run_text(chars), ink[0].x0, x1, baseline - 0.8 * size, baseline + 0.2 * size, size, bold)
 
 
 def _lines_from_runs(runs: list[list[_Char]], page: int) -> list[Line]:
@@ -271,16 +320,20 @@ def _lines_from_runs(runs: list[list[_Char]], page: int) -> list[Line]:
     pieces = [(run, _segment(run, with_text=False)) for run in runs]
     placed = sorted(((r, s) for r, s in pieces if s is not None), key=lambda p: (p[1].top, p[1].x0))
     groups: list[list[tuple[list[_Char], Segment]]] = []
+    tops: list[float] = []  # each group's top and bottom, kept as runs join it
+    bottoms: list[float] = []
     for run, seg in placed:
-        for group in reversed(groups[-4:]):
-            top = min(s.top for _, s in group)
-            bottom = max(s.bottom for _, s in group)
+        for g in range(len(groups) - 1, max(len(groups) - 5, -1), -1):  # the last four groups, newest first
+            top, bottom = tops[g], bottoms[g]
             overlap = min(bottom, seg.bottom) - max(top, seg.top)
             if overlap > 0.5 * min(bottom - top, seg.bottom - seg.top):
-                group.append((run, seg))
+                groups[g].append((run, seg))
+                tops[g], bottoms[g] = min(top, seg.top), max(bottom, seg.bottom)
                 break
         else:
             groups.append([(run, seg)])
+            tops.append(seg.top)
+            bottoms.append(seg.bottom)
     lines: list[Line] = []
     for group in groups:
         group.sort(key=lambda p: p[1].x0)
@@ -326,37 +379,46 @@ def _needs_ocr(page, runs: list[list[_Char]], width: float, height: float) -> bo
     A scan with a small digital-signature stamp has a few dozen characters over a full-page image;
     a born-digital page has its text spread over the page, whatever images it also holds.
     """
+    import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
     page_area = max(width * height, 1.0)
     image_area = 0.0
     has_paths = False
-    for obj in page.get_objects(max_depth=0):
-        if obj.type == raw.FPDF_PAGEOBJ_PATH:
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    box = ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+    # Raw calls: most objects are text, and only images and forms need more than their type.
+    for index in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, index)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_PATH:
             has_paths = True
             continue
-        if obj.type == raw.FPDF_PAGEOBJ_FORM and not _form_has_image(obj):
+        if kind == raw.FPDF_PAGEOBJ_FORM and not _form_has_image(obj):
             continue
-        if obj.type in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM):
-            left, bottom, right, top = obj.get_bounds()
-            w = max(0.0, min(right, width) - max(left, 0.0))
-            h = max(0.0, min(top, height) - max(bottom, 0.0))
+        if kind in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM):
+            if not raw.FPDFPageObj_GetBounds(obj, *box):
+                raise pdfium.PdfiumError("Failed to locate pageobject.")
+            w = max(0.0, min(right.value, width) - max(left.value, 0.0))
+            h = max(0.0, min(top.value, height) - max(bottom.value, 0.0))
             image_area += w * h
     coverage = min(image_area / page_area, 1.0)
-    ink = [c for run in runs for c in run if not c.ch.isspace()]
-    if not ink:
+    if not runs:  # a run starts with an ink character, so no runs is no ink
         return coverage > 0.05 or has_paths
+    if coverage <= 0.5:
+        return False
+    ink = [c for run in runs for c in run if not c.ch.isspace()]
     text_area = sum((c.x1 - c.x0) * max(c.size, 1.0) for c in ink) / page_area
     # Body text covers roughly 10-30% of a page; a stamp over a scan covers well under 2%.
-    return coverage > 0.5 and text_area < 0.02
+    return text_area < 0.02
 
 
-def _form_has_image(form) -> bool:  # noqa: ANN001
+def _form_has_image(form) -> bool:  # noqa: ANN001 - an FPDF_PAGEOBJECT
     import pypdfium2.raw as raw
 
-    count = raw.FPDFFormObj_CountObjects(form.raw)
+    count = raw.FPDFFormObj_CountObjects(form)
     for i in range(min(count, 50)):
-        child = raw.FPDFFormObj_GetObject(form.raw, i)
+        child = raw.FPDFFormObj_GetObject(form, i)
         if raw.FPDFPageObj_GetType(child) == raw.FPDF_PAGEOBJ_IMAGE:
             return True
     return False
@@ -365,7 +427,7 @@ def _form_has_image(form) -> bool:  # noqa: ANN001
 def _inside_tables(run: list[_Char], tables: list[TableRows]) -> bool:
     ink = [c for c in run if not c.ch.isspace()]
     x = (ink[0].x0 + ink[-1].x1) / 2
-    y = statistics.median(c.baseline - 0.3 * c.size for c in ink)
+    y = _median([c.baseline - 0.3 * c.size for c in ink])
     for table in tables:
         left = min((c[0] for c in table.columns), default=-1e9)
         right = max((c[1] for c in table.columns), default=1e9)

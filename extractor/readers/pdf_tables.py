@@ -1,11 +1,19 @@
-"""PDF ruled tables: the grid found by pdfplumber, on the pages that draw ruling lines.
+"""PDF ruled tables: the grid of the ruling lines a page draws, and the text of each cell.
 
-pdfplumber is slow (pure Python), so it is opened only when a page passes the cheap test for ruling
-lines (`has_ruling_lines`, on pypdfium2's page objects), and then reads only those pages.
+The grid is pdfplumber's table finder (snapping, joining, intersections, cells: `pdfplumber.table`), fed
+with edges and characters read from pdfium (`page_edges`, `plumber_chars`) instead of pdfplumber's own
+pure-Python parse of the page, which cost most of a ruled page's time. The edges follow pdfminer's
+reading of paths (a two-point subpath is a line, an axis-aligned closed four-point one a rectangle with
+four edges, anything else a curve cut at its points), so the grid is the one pdfplumber finds. Pages
+whose geometry pdfminer would shift (a rotated page, a media box off the origin or cropped), and pages
+whose form fields pdfium flattened (pdfplumber reads the file, without them), are left to pdfplumber
+itself (`PlumberDoc`). Every page is first put to the cheap `has_ruling_lines`; a page without ruling
+lines never reaches this module's table code, and one whose lines make no table never reads characters.
 """
 
 from __future__ import annotations
 
+import ctypes
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -13,6 +21,13 @@ from typing import Any
 from extractor.base.errors import VnplanError
 from extractor.base.normalize import clean_text
 from extractor.readers.layout import TableRows, joined_lines
+
+Edge = dict[str, Any]
+DrawnChar = tuple[str, float, float, float, float, str]
+"""A drawn character: text, left, right, baseline (top-down), font size, font name without subset tag."""
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_FORM_DEPTH = 8  # form XObjects nested deeper than this are not searched for ruling lines
 
 
 def has_ruling_lines(page) -> bool:  # noqa: ANN001
@@ -34,12 +49,179 @@ def has_ruling_lines(page) -> bool:  # noqa: ANN001
     return False
 
 
+def page_tables(page, drawn: list[DrawnChar], index: int, legacy_fonts: set[str], plumber: PlumberDoc) -> list[TableRows]:  # noqa: ANN001, E501
+    """The ruled tables of a page that passed `has_ruling_lines`; `drawn` are its drawn characters, in
+    content order (spaces pdfium generates left out), as `pdf._page_runs` collects them."""
+    from pdfplumber.table import Table, TableFinder
+
+    if not _plain_geometry(page):
+        return plumber.tables(index, legacy_fonts)
+    height = page.get_size()[1]
+    grid = _PageGrid(page_edges(page, height), [])
+    try:
+        tables = TableFinder(grid).tables  # type: ignore[arg-type]  # the "lines" strategy reads only edges
+    except VnplanError:  # the time limit fired: the document stops, as it must
+        raise
+    except Exception:  # noqa: BLE001 - a broken drawing on one page costs its tables, not the file
+        return []
+    if not tables:
+        return []
+    grid.chars = grid.page_chars = plumber_chars(drawn)
+    # Each table gets only the characters whose middle lies inside it (the only ones its cells can hold,
+    # by `Table.extract`'s test); the font test of `_table_rows` reads all of them (`page_chars`).
+    tables = [Table(_PageGrid(grid.edges, _chars_within(grid.chars, t.bbox), grid.chars), t.cells)  # type: ignore[arg-type]
+              for t in tables]
+    return _found(grid, tables, index, legacy_fonts)
+
+
+class _PageGrid:
+    """What pdfplumber's table finder and `Table.extract` read of a page: its edges and characters."""
+
+    def __init__(self, edges: list[Edge], chars: list[dict[str, Any]], page_chars: list[dict[str, Any]] | None = None) -> None:  # noqa: E501
+        self.edges = edges
+        self.chars = chars
+        self.page_chars = chars if page_chars is None else page_chars
+        self.bbox = (0.0, 0.0, 0.0, 0.0)  # only read for explicit lines, which are not used
+
+
+def _chars_within(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+    """The characters `Table.extract` could place in a cell of `bbox` (its test: the middle, half-open)."""
+    x0, top, x1, bottom = bbox
+    return [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+
+
+def _plain_geometry(page) -> bool:  # noqa: ANN001
+    """Unrotated, with the crop box equal to a media box at the origin: pdfium's and pdfminer's page
+    coordinates then agree, so edges and characters can be placed without pdfminer's adjustments."""
+    if page.get_rotation():
+        return False
+    media = page.get_mediabox()
+    return media[0] == 0 and media[1] == 0 and tuple(page.get_cropbox()) == tuple(media)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Edges from pdfium's path objects
+
+
+def page_edges(page, height: float) -> list[Edge]:  # noqa: ANN001
+    """pdfplumber's `page.edges` (top-down coordinates), from the page's path objects and those of its forms."""
+    import pypdfium2.raw as raw
+
+    paths: list[tuple[Any, Matrix]] = []
+    count = raw.FPDFPage_CountObjects(page.raw)
+    _collect_paths([raw.FPDFPage_GetObject(page.raw, i) for i in range(count)], _IDENTITY, paths, 0)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    edges: list[Edge] = []
+    for obj, (a, b, c, d, e, f) in paths:
+        subpaths: list[tuple[list[str], list[tuple[float, float]]]] = []
+        curve_points = 0
+        for i in range(raw.FPDFPath_CountSegments(obj)):
+            segment = raw.FPDFPath_GetPathSegment(obj, i)
+            raw.FPDFPathSegment_GetPoint(segment, x_ref, y_ref)
+            px, py = x.value, y.value
+            point = (a * px + c * py + e, height - (b * px + d * py + f))
+            kind = raw.FPDFPathSegment_GetType(segment)
+            if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
+                subpaths.append((["m"], [point]))
+                curve_points = 0
+            elif kind == raw.FPDF_SEGMENT_BEZIERTO:
+                # pdfium lists a curve's two control points and its end; pdfminer keeps only the end.
+                curve_points += 1
+                if curve_points == 3:
+                    subpaths[-1][0].append("c")
+                    subpaths[-1][1].append(point)
+                    curve_points = 0
+            else:
+                subpaths[-1][0].append("l")
+                subpaths[-1][1].append(point)
+            if raw.FPDFPathSegment_GetClose(segment):
+                ops, points = subpaths[-1]
+                ops.append("h")
+                points.append(points[0])
+        for ops, points in subpaths:
+            edges.extend(_subpath_edges("".join(ops), points))
+    return edges
+
+
+def _collect_paths(objects: list[Any], matrix: Matrix, out: list[tuple[Any, Matrix]], depth: int) -> None:
+    import pypdfium2.raw as raw
+
+    m = raw.FS_MATRIX()
+    for obj in objects:
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind != raw.FPDF_PAGEOBJ_PATH and kind != raw.FPDF_PAGEOBJ_FORM:
+            continue
+        raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+        own = _compose((m.a, m.b, m.c, m.d, m.e, m.f), matrix)
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            out.append((obj, own))
+        elif depth < _FORM_DEPTH:
+            count = raw.FPDFFormObj_CountObjects(obj)
+            _collect_paths([raw.FPDFFormObj_GetObject(obj, i) for i in range(count)], own, out, depth + 1)
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """The matrix applying `inner`, then `outer`."""
+    a, b, c, d, e, f = inner
+    oa, ob, oc, od, oe, of = outer
+    return (a * oa + b * oc, a * ob + b * od, c * oa + d * oc, c * ob + d * od,
+            e * oa + f * oc + oe, e * ob + f * od + of)
+
+
+def _edge(x0: float, x1: float, top: float, bottom: float, orientation: str | None, kind: str) -> Edge:
+    return {"object_type": kind, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "width": x1 - x0, "height": bottom - top, "orientation": orientation}
+
+
+def _subpath_edges(shape: str, points: list[tuple[float, float]]) -> list[Edge]:
+    """One subpath's edges, classified as pdfminer's `paint_path` and pdfplumber's `obj_to_edges` do."""
+    if len(shape) > 3 and shape.endswith("lh") and points[-2] == points[0]:
+        shape, points = shape[:-2] + "h", points[:-2] + points[-1:]  # a redundant line back to the start
+    if shape in ("ml", "mlh"):
+        (x0, y0), (x1, y1) = points[0], points[1]
+        top, bottom = min(y0, y1), max(y0, y1)
+        return [_edge(min(x0, x1), max(x0, x1), top, bottom, "h" if top == bottom else "v", "line")]
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = points
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if points[0] == points[4] and square:
+            left, right, top, bottom = min(x0, x2), max(x0, x2), min(y0, y2), max(y0, y2)
+            return [_edge(left, right, top, top, "h", "rect_edge"),
+                    _edge(left, right, bottom, bottom, "h", "rect_edge"),
+                    _edge(left, left, top, bottom, "v", "rect_edge"),
+                    _edge(right, right, top, bottom, "v", "rect_edge")]
+    out = []
+    for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
+        orientation = "v" if ax == bx else ("h" if ay == by else None)
+        out.append(_edge(min(ax, bx), max(ax, bx), min(ay, by), max(ay, by), orientation, "curve_edge"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Characters from pdfium's text page
+
+
+def plumber_chars(drawn: list[DrawnChar]) -> list[dict[str, Any]]:
+    """The page's drawn characters as pdfplumber's char dicts (the fields its word extractor reads).
+
+    pdfminer's box of a character runs from its baseline up one font size, across its advance width;
+    pdfium's loose box gives the same width.
+    """
+    return [{"text": ch, "x0": x0, "x1": x1, "top": baseline - size, "bottom": baseline, "doctop": baseline - size,
+             "upright": True, "fontname": font} for ch, x0, x1, baseline, size, font in drawn]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tables -> rows
+
+
 class PlumberDoc:
-    """pdfplumber, opened only when a page with ruling lines needs its table grid."""
+    """pdfplumber itself, opened only for a ruled page whose geometry pdfium's edges cannot stand in for."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.pdf: Any = None  # a pdfplumber.PDF, opened on the first ruled page
+        self.pdf: Any = None  # a pdfplumber.PDF, opened on the first such page
 
     def tables(self, index: int, legacy_fonts: set[str]) -> list[TableRows]:
         import pdfplumber
@@ -58,14 +240,7 @@ class PlumberDoc:
             raise
         except Exception:  # noqa: BLE001 - a broken drawing on one page costs its tables, not the file
             return []
-        found: list[TableRows] = []
-        for table in tables:
-            rows, lines = _table_rows(page, table, legacy_fonts)
-            if len(rows) < 2 and max((len(r) for r in rows), default=0) < 2:
-                continue  # a framed paragraph or a lone box, not a table
-            _, top, _, bottom = table.bbox
-            columns = [(c.bbox[0], c.bbox[2]) for c in table.columns if c.bbox]
-            found.append(TableRows(index + 1, top, bottom, columns, rows, lines))
+        found = _found(page, tables, index, legacy_fonts)
         page.close()
         return found
 
@@ -74,13 +249,26 @@ class PlumberDoc:
             self.pdf.close()
 
 
+def _found(page, tables: list[Any], index: int, legacy_fonts: set[str]) -> list[TableRows]:  # noqa: ANN001
+    found: list[TableRows] = []
+    for table in tables:
+        rows, lines = _table_rows(page, table, legacy_fonts)
+        if len(rows) < 2 and max((len(r) for r in rows), default=0) < 2:
+            continue  # a framed paragraph or a lone box, not a table
+        _, top, _, bottom = table.bbox
+        columns = [(c.bbox[0], c.bbox[2]) for c in table.columns if c.bbox]
+        found.append(TableRows(index + 1, top, bottom, columns, rows, lines))
+    return found
+
+
 def _table_rows(page, table, legacy_fonts: set[str]) -> tuple[list[list[str]], list[list[list[str]]]]:  # noqa: ANN001
     """The rows' cell texts, and each cell's lines as drawn (for cells that list several entries)."""
     from pdfplumber.utils import get_bbox_overlap, obj_to_bbox
 
     from extractor.readers import legacy
 
-    texts = table.extract()
+    texts = _extract(table)
+    page_chars = getattr(page, "page_chars", None) or page.chars
     out: list[list[str]] = []
     out_lines: list[list[list[str]]] = []
     for row, row_texts in zip(table.rows, texts, strict=False):
@@ -98,7 +286,7 @@ def _table_rows(page, table, legacy_fonts: set[str]) -> tuple[list[list[str]], l
             if legacy_fonts:
                 # The characters `page.crop(bbox).chars` would hold, without cropping every line and
                 # rectangle of the page for each cell.
-                region = [c for c in page.chars if get_bbox_overlap(obj_to_bbox(c), bbox) is not None]
+                region = [c for c in page_chars if get_bbox_overlap(obj_to_bbox(c), bbox) is not None]
                 fonts = Counter(c.get("fontname", "").split("+", 1)[-1] for c in region)
                 font = fonts.most_common(1)[0][0] if fonts else None
                 if font in legacy_fonts:
@@ -107,6 +295,89 @@ def _table_rows(page, table, legacy_fonts: set[str]) -> tuple[list[list[str]], l
             row_lines.append([clean_text(line) for line in text.split("\n")])
         out.append(cells)
     return out, out_lines
+
+
+def _extract(table) -> list[list[str | None]]:  # noqa: ANN001 - a pdfplumber Table
+    """`table.extract()`, with each row's characters found by bisecting their sorted middles instead of
+    testing every character of the page against every row (same characters, same order, same text)."""
+    from bisect import bisect_left
+
+    from pdfplumber.utils import extract_text
+
+    chars = table.page.chars
+    text_of = _cell_text if all(c["upright"] for c in chars) else extract_text
+    middles = [((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2) for c in chars]
+    order = sorted(range(len(chars)), key=lambda k: middles[k][0])
+    v_sorted = [middles[k][0] for k in order]
+    out: list[list[str | None]] = []
+    for row in table.rows:
+        x0, top, x1, bottom = row.bbox
+        picked = order[bisect_left(v_sorted, top):bisect_left(v_sorted, bottom)]
+        row_chars = [k for k in sorted(picked) if x0 <= middles[k][1] < x1]
+        texts: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                texts.append(None)
+                continue
+            cx0, ctop, cx1, cbottom = cell
+            inside = [chars[k] for k in row_chars if cx0 <= middles[k][1] < cx1 and ctop <= middles[k][0] < cbottom]
+            texts.append(text_of(inside) if inside else "")
+        out.append(texts)
+    return out
+
+
+def _cell_text(chars: list[dict[str, Any]]) -> str:
+    """`pdfplumber.utils.extract_text(chars)` with its default settings, for upright characters only.
+
+    pdfplumber's word extractor is general (directions, tolerances as ratios, punctuation splits) and
+    costs most of a table's time; this is its default path step by step: characters clustered into
+    lines by their top (3 pt), sorted left to right; words cut at spaces, at a step back and at a gap
+    over 3 pt; words clustered into lines again by their top; words joined by spaces, lines by newlines.
+    """
+    from pdfplumber.utils.text import LIGATURES
+
+    words: list[tuple[float, str]] = []  # (top, text)
+    for line in _clusters(chars, lambda c: c["top"]):
+        line.sort(key=lambda c: c["x0"])
+        word: list[dict[str, Any]] = []
+        for char in line:
+            text = char["text"]
+            if text.isspace():
+                if word:
+                    words.append(_word(word, LIGATURES))
+                word = []
+                continue
+            if word:
+                previous = word[-1]
+                if (char["x0"] < previous["x0"] or char["x0"] > previous["x1"] + 3
+                        or abs(char["top"] - previous["top"]) > 3):
+                    words.append(_word(word, LIGATURES))
+                    word = []
+            word.append(char)
+        if word:
+            words.append(_word(word, LIGATURES))
+    return "\n".join(" ".join(text for _, text in line) for line in _clusters(words, lambda w: w[0]))
+
+
+def _word(chars: list[dict[str, Any]], ligatures: dict[str, str]) -> tuple[float, str]:
+    return min(c["top"] for c in chars), "".join(ligatures.get(c["text"], c["text"] or "") for c in chars)
+
+
+def _clusters(items: list[Any], key: Any) -> list[list[Any]]:  # noqa: ANN401
+    """pdfplumber's `cluster_objects(items, key, 3)`: the distinct keys sorted and chained while each is
+    within 3 of the one before; items grouped by cluster, in their order within each."""
+    values = sorted({key(item) for item in items})
+    cluster_of: dict[float, int] = {}
+    number, last = 0, None
+    for value in values:
+        if last is not None and not value <= last + 3:
+            number += 1
+        cluster_of[value] = number
+        last = value
+    groups: list[list[Any]] = [[] for _ in range(number + 1)] if values else []
+    for item in items:
+        groups[cluster_of[key(item)]].append(item)
+    return groups
 
 
 def _join_cell_lines(text: str) -> str:

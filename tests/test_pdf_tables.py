@@ -1,0 +1,126 @@
+"""PDF ruled tables and the bulk text-page reads: pdfium's edges and characters fed to pdfplumber's table
+finder give the tables pdfplumber finds on its own parse, and the per-object caches give what pdfium
+says character by character. Run on the ruled pages of committed corpus PDFs (tune split only)."""
+
+from __future__ import annotations
+
+import ctypes
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from extractor.readers import pdf, pdf_tables
+from extractor.readers.pdf_text import char_codes
+from tests.conftest import CORPUS
+
+# Born-digital PDFs with ruled tables: a corpus plan (4 table pages) and a tune-split wild plan (6).
+RULED_PDFS = [
+    CORPUS / "pdf" / "001_e90ebdcfd4b0b768.pdf",
+    CORPUS / "wild" / "province-vpubnd-hatinh-ctr-cong-tac-thang-03-2018.pdf",
+    CORPUS / "wild" / "province-ubnd-hatinh-kh196-mat-can-bang-gioi-tinh-2017.pdf",
+]
+
+
+def _ruled_pages(path: Path) -> Iterator[tuple[int, object]]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            if pdf_tables.has_ruling_lines(page):
+                yield index, page
+            page.close()
+    finally:
+        document.close()
+
+
+def _drawn(page) -> list[pdf_tables.DrawnChar]:  # noqa: ANN001
+    textpage = page.get_textpage()
+    drawn: list[pdf_tables.DrawnChar] = []
+    pdf._page_runs(textpage, page.get_size()[1], drawn)
+    textpage.close()
+    return drawn
+
+
+@pytest.mark.parametrize("path", RULED_PDFS, ids=lambda p: p.name[:24])
+def test_tables_match_pdfplumber(path: Path) -> None:
+    """Same rows and cell lines as pdfplumber on its own parse of the page; edges placed the same."""
+    import pdfplumber
+
+    plumber = pdf_tables.PlumberDoc(path)
+    found = 0
+    with pdfplumber.open(path) as reference:
+        for index, page in _ruled_pages(path):
+            height = page.get_size()[1]  # type: ignore[attr-defined]
+            key = lambda e: (e["orientation"], *(round(e[k], 2) for k in ("x0", "x1", "top", "bottom")))  # noqa: E731
+            assert sorted(map(key, pdf_tables.page_edges(page, height))) == sorted(
+                map(key, reference.pages[index].edges)), f"page {index + 1}"
+            ours = pdf_tables.page_tables(page, _drawn(page), index, set(), plumber)
+            theirs = plumber.tables(index, set())
+            assert [(t.rows, t.cell_lines) for t in ours] == [(t.rows, t.cell_lines) for t in theirs]
+            for mine, other in zip(ours, theirs, strict=True):  # float32 from pdfium vs pdfminer's decimals
+                assert mine.top == pytest.approx(other.top, abs=0.01)
+                assert mine.bottom == pytest.approx(other.bottom, abs=0.01)
+                assert [c for col in mine.columns for c in col] == pytest.approx(
+                    [c for col in other.columns for c in col], abs=0.01)
+            found += len(ours)
+    plumber.close()
+    assert found  # each of these plans has at least one table
+
+
+def test_cell_text_is_pdfplumbers_extract_text() -> None:
+    """`_cell_text` against pdfplumber's `extract_text` on the real cells' characters and on seeded
+    random ones around the 3 pt tolerances (ties, spaces, ligatures, steps back)."""
+    from pdfplumber.utils import extract_text
+
+    samples: list[list[dict]] = []
+    for _index, page in _ruled_pages(RULED_PDFS[0]):
+        chars = pdf_tables.plumber_chars(_drawn(page))
+        samples += [chars[i:i + 40] for i in range(0, len(chars), 40)]
+    rng = random.Random(17)
+    for _ in range(3000):
+        chars = []
+        for _ in range(rng.randint(1, 20)):
+            x0 = rng.choice([rng.uniform(0, 60), float(rng.randint(0, 60))])
+            top = rng.choice([0.0, 2.9, 3.0, 3.1, 6.0, rng.uniform(0, 30)])
+            chars.append({"text": rng.choice("ab c\ufb01-1 "), "x0": x0, "x1": x0 + rng.choice([0.0, 3.0, rng.uniform(0, 8)]),
+                          "top": top, "bottom": top + 10, "doctop": top, "upright": True})
+        samples.append(chars)
+    for chars in samples:
+        if chars:
+            assert pdf_tables._cell_text(chars) == extract_text(chars)
+
+
+def test_bulk_reads_match_per_character_calls() -> None:
+    """The codes read in one call, and the font, size and baseline cached per text object, are what
+    pdfium gives for each character on its own."""
+    import pypdfium2.raw as raw
+
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    box = raw.FS_RECTF()
+    buffer = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    checked = 0
+    for _index, page in _ruled_pages(RULED_PDFS[1]):
+        height = page.get_size()[1]  # type: ignore[attr-defined]
+        textpage = page.get_textpage()  # type: ignore[attr-defined]
+        handle = textpage.raw
+        count = raw.FPDFText_CountChars(handle)
+        assert char_codes(handle, count) == [raw.FPDFText_GetUnicode(handle, i) for i in range(count)]
+        expected = []
+        for i in range(count):
+            code = raw.FPDFText_GetUnicode(handle, i)
+            if code in (0, 10, 13, 0xFFFE) or raw.FPDFText_IsGenerated(handle, i) == 1:
+                continue
+            raw.FPDFText_GetLooseCharBox(handle, i, ctypes.byref(box))
+            raw.FPDFText_GetCharOrigin(handle, i, ctypes.byref(origin_x), ctypes.byref(origin_y))
+            raw.FPDFText_GetFontInfo(handle, i, buffer, 128, ctypes.byref(flags))
+            expected.append(("-" if code == 2 else chr(code), box.left, box.right, height - origin_y.value,
+                             raw.FPDFText_GetFontSize(handle, i), buffer.value.decode("latin-1").split("+", 1)[-1]))
+        textpage.close()
+        assert _drawn(page) == expected
+        checked += len(expected)
+    assert checked > 1000
