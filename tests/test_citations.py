@@ -588,3 +588,22 @@ def test_faint_citation_numbers_on_a_real_scan_keep_their_value(real_dir):
         assert warning.start is not None and warning.end is not None
         [owner] = [c for c in doc.citations if c.start <= warning.start < c.end]
         assert owner.number == ocr_number(doc.text[warning.start : warning.end])  # the value is kept
+
+
+def test_type_code_one_letter_off_its_type_word_is_repaired_with_a_warning():
+    """OCR doubles or swaps a letter of the type code ("689/QĐĐ-TTg", qd1740 of corpus/wild as scanned): the
+    type word says which code it is, so the code is repaired; the text stays as written, with a warning."""
+    from extractor.stages.citations import code_repairs
+
+    found = cite(
+        "Thực hiện Quyết định số 689/QĐĐ-TTg ngày 11/5/2014 của Thủ tướng Chính phủ; Nghị quyết số 35/NQQ-CP "
+        "ngày 16/5/2016 của Chính phủ; Chỉ thị số 05/QĐĐ-TTg của Thủ tướng Chính phủ; Công văn số 12/QĐĐ-UBND."
+    )
+    codes = {c.code: c for c in found}
+    assert codes["689/QĐ-TTg"].text.startswith("Quyết định số 689/QĐĐ-TTg")
+    assert codes["689/QĐ-TTg"].doc_type == "Quyết định"
+    assert "35/NQ-CP" in codes
+    # A type word that names another type, or none that names a type: the code stays as read.
+    assert "05/QĐĐ-TTg" in codes and "12/QĐĐ-UBND" in codes
+    warned = [w.message for w in code_repairs(found)]
+    assert len(warned) == 2 and all("read as" in m for m in warned)

@@ -90,3 +90,19 @@ def test_day_at_reads_only_the_date_that_ngay_opens():
     assert day_at("ngày 31/02/2021", 0) is None  # no such day
     assert day_at("ngày 15/11 hằng năm", 0) is None  # no year: not a document's date
     assert day_at("trước ngày 15/11/2021", 0) is None  # anchored at the position given
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        # A range's first day written without its month, or without its year, takes them from the next day.
+        ("Tổ chức từ ngày 04 - 06/02/2018 tại tỉnh", [(2018, 2, 4), (2018, 2, 6)]),
+        ("trong 02 ngày 15-16/3/2024", [(2024, 3, 15), (2024, 3, 16)]),
+        ("ngày 04, 05/02/2018", [(2018, 2, 4), (2018, 2, 5)]),
+        ("từ ngày 28/02 - 02/3/2018", [(2018, 2, 28), (2018, 3, 2)]),
+        # A dash before a year is no range: "28/02-2020" is a number and a code.
+        ("28/02-2020", []),
+    ],
+)
+def test_day_ranges_and_lists_share_the_month_and_year_written_once(text: str, days: list[tuple[int, int, int]]):
+    assert [(d.year, d.month, d.day) for d in find_dates(text, 2018)] == days

@@ -102,3 +102,18 @@ def test_a_reports_data_period_is_not_its_time():
     # A range of the work itself still counts.
     work = period_of("Tổ chức kiểm tra từ ngày 01/3/2025 đến ngày 30/4/2025.", 2025)
     assert work.months == [3, 4] and work.deadlines == ["2025-04-30"]
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "deadlines"),
+    [
+        ("Tổ chức từ ngày 04 - 06/02/2018 tại tỉnh", [2], ["2018-02-06"]),
+        ("Tập huấn trong 02 ngày 15-16/3/2024", [3], ["2024-03-16"]),
+        ("Hội chợ ngày 28/12/2017 - 05/01/2018", [12, 1], ["2018-01-05"]),
+        # A cited document's date followed by a dash is no range.
+        ("theo Kế hoạch số 12/KH-UBND ngày 15/11/2025 - tổ chức hội nghị", [], []),
+    ],
+)
+def test_compact_day_ranges_give_their_months_and_end(text: str, months: list[int], deadlines: list[str]):
+    period = period_of(text, 2018)
+    assert period.months == months and period.deadlines == deadlines

@@ -249,3 +249,31 @@ def test_character_runs_on_corpus_pdfs() -> None:
         ink = [c for c in run if not c.ch.isspace()]
         for values in ([c.size for c in ink], [c.baseline for c in ink]):
             assert _median(list(values)) == statistics.median(values)
+
+
+def _line(page: int, top: float, *parts: tuple[str, float, float]) -> object:
+    from extractor.readers.layout import Line, Segment
+
+    return Line(page, [Segment(text, x0, x1, top, top + 12, 13.0) for text, x0, x1 in parts])
+
+
+def test_signature_block_found_from_its_label_before_a_long_appendix_table() -> None:
+    """A landscape appendix of two-column rows after the signature block (ctr446 of corpus/wild, once its
+    sideways pages are read) used to hide the block: the search from the end gave up among the rows."""
+    from extractor.readers.layout import PageContent, blocks_from_pages
+
+    body = PageContent(1, 595, 842)
+    body.lines = [_line(1, 100 + 16 * i, (f"Nội dung thứ {i} của chương trình được triển khai.", 60, 540))
+                  for i in range(10)]
+    footer = [("Nơi nhận:", "CHỦ TỊCH"), ("- Bộ Kế hoạch và Đầu tư;", ""), ("- Các sở, ban, ngành;", ""),
+              ("- Lưu: VT.", "Đặng Văn Ba")]
+    for i, (left, right) in enumerate(footer):
+        parts = [(left, 60, 60 + 7 * len(left))] + ([(right, 380, 380 + 7 * len(right))] if right else [])
+        body.lines.append(_line(1, 300 + 16 * i, *parts))
+    appendix = PageContent(2, 842, 595)
+    appendix.lines = [_line(2, 20, ("Phụ lục I", 390, 450))]
+    appendix.lines += [_line(2, 40 + 7 * i, (f"Hoạt động xúc tiến số {i}", 40, 260), ("Sở Kế hoạch và Đầu tư", 420, 560))
+                       for i in range(75)]
+    blocks = blocks_from_pages([body, appendix])
+    assert [b.text for b in blocks if b.region == "footer-right"] == ["CHỦ TỊCH", "Đặng Văn Ba"]
+    assert [b.text for b in blocks if b.region == "footer-left"][0] == "Nơi nhận:"

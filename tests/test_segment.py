@@ -284,3 +284,13 @@ def test_an_appendix_outline_restarts_its_roman_numbering_at_level_1():
     assert layout.text[body_last.end :].startswith("Nơi nhận:")  # the body still ends at the closing
     assert appendix[-1].end == len(layout.text)
     assert section_at(sections, layout.text.index("Việc ban hành văn bản")) == appendix[0].id
+
+
+def test_ocr_roman_numeral_with_an_h_for_two_strokes_is_read_in_sequence():
+    """"IH." for "II." (the 589 scan of ../shared/real as OCR reads it once its signing stamp is no ink on
+    the page): a numeral of I-strokes and an "H" before a title in capitals is the heading expected next."""
+    text = OCR_BODY.replace("H. NỘI DUNG", "IH. NỘI DUNG")
+    sections = _ocr_sections(text)
+    assert [(s.number, s.level) for s in sections] == [("I", 1), ("1", 2), ("II", 1), ("III", 1)]
+    # In typed text "IH." is no numeral.
+    assert "IH" not in [s.number for s in _ocr_sections(text, ocr=False)]

@@ -234,3 +234,28 @@ def test_a_written_group_stays_whole_in_units():
     # Capitalised names and quantified groups are units of their own.
     assert regroup_units(["Sở Y tế", "Chi cục DS-KHHGĐ"]) == ["Sở Y tế", "Chi cục DS-KHHGĐ"]
     assert regroup_units(["Sở Nội vụ", "các đơn vị trực thuộc"]) == ["Sở Nội vụ", "các đơn vị trực thuộc"]
+
+
+@pytest.mark.parametrize(
+    ("clause", "units"),
+    [
+        # "(có) liên quan" closes a unit: the next word opens the predicate, even one no lexicon lists.
+        ("các Sở ngành và địa phương liên quan lập kế hoạch", ["các Sở ngành", "địa phương liên quan"]),
+        ("các đơn vị có liên quan ứng dụng công nghệ thông tin", ["các đơn vị có liên quan"]),
+        ("các sở, ngành liên quan, UBND các huyện thực hiện", ["các sở", "ngành liên quan", "UBND các huyện"]),
+        # A recurring time after a unit is its clause's adverbial, not part of the name.
+        ("Ủy ban nhân dân cấp huyện hàng năm bố trí ngân sách", ["Ủy ban nhân dân cấp huyện"]),
+        ("Sở Y tế định kỳ 6 tháng báo cáo", ["Sở Y tế"]),
+    ],
+)
+def test_unit_list_ends_at_a_closing_modifier_or_an_adverbial(clause: str, units: list[str]) -> None:
+    parsed = parse_unit_list(clause, 0, unit_slot=True)
+    assert parsed is not None and [u.text for u in parsed[0]] == units
+
+
+def test_list_ended_by_an_adverbial_returns_where_the_predicate_starts() -> None:
+    clause = "Sở Y tế định kỳ 6 tháng báo cáo Ủy ban nhân dân tỉnh"
+    parsed = parse_unit_list(clause, 0)
+    assert parsed is not None
+    units, end = parsed
+    assert [u.text for u in units] == ["Sở Y tế"] and clause[end:].startswith("báo cáo")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from extractor.base.blocks import Block
 from extractor.base.normalize import clean_text, fold
-from extractor.vocab.frame_lines import RECIPIENTS
+from extractor.vocab.frame_lines import APPENDIX_RE, RECIPIENTS, recipients_match
 from extractor.vocab.markers import LIST_MARKER_RE
 
 if TYPE_CHECKING:
@@ -367,7 +367,10 @@ def _footer_region(
     follow; footnotes in smaller print may sit between.
     """
     lines = [ln for page in pages for ln in page.lines if id(ln) not in header_ids]
-    best: tuple[int, int] | None = None  # (start, end) line indexes of the zone
+    best = _labelled_footer(lines, body_size)
+    if best is not None:
+        ids, blocks = _footer_blocks(lines, best[0], best[1], body_size)
+        return ids, blocks, lines[best[0]].page
     tried = 0
     for start in range(len(lines) - 1, -1, -1):
         if _two_sided(lines[start]) is None:
@@ -386,6 +389,27 @@ def _footer_region(
     return ids, blocks, lines[best[0]].page
 
 
+FOOTER_LABEL_REACH = 40
+"""Lines after the "Nơi nhận:" label within which the signature block's columns meet (the recipient
+list runs at most a few dozen lines)."""
+
+
+def _labelled_footer(lines: list[Line], body_size: float) -> tuple[int, int] | None:
+    """The signature block found from its "Nơi nhận:" label: the first two-column line after the last
+    label that opens a line. The label is the block's surest mark; searching back from the end instead
+    is lost in a long appendix whose table rows also split into columns."""
+    label = next((i for i in range(len(lines) - 1, -1, -1) if recipients_match(lines[i].segments[0].text)), None)
+    if label is None:
+        return None
+    for start in range(label, min(label + FOOTER_LABEL_REACH, len(lines))):
+        if _two_sided(lines[start]) is None:
+            continue
+        end = _footer_end(lines, start, body_size)
+        if end is not None:
+            return start, end
+    return None
+
+
 def _footer_zone(lines: list[Line], start: int, body_size: float) -> list[tuple[int, _Sided]]:
     columns = _two_sided(lines[start])
     zone = _footer_head(lines, start, columns)  # type: ignore[arg-type]
@@ -393,6 +417,8 @@ def _footer_zone(lines: list[Line], start: int, body_size: float) -> list[tuple[
         line = lines[index]
         if line.page > lines[start].page + 1:
             break  # the signature block may run onto one more page, not further
+        if line.page != lines[start].page and APPENDIX_RE.match(line.text):
+            break  # an appendix opens the next page: its title may sit where the signer's lines stood
         sides = _sides(line, columns)  # type: ignore[arg-type]
         if sides is None:
             if line.size < 0.85 * body_size:

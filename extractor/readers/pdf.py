@@ -84,13 +84,16 @@ def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent]
 
     pages: list[PageContent] = []
     to_ocr: list[int] = []
+    stamped: dict[int, list[list[_Char]]] = {}  # OCR'd page -> the text of its widget annotations
     legacy_used: set[str] = set()
     plumber = PlumberDoc(path)
     try:
         for index in range(len(document)):
             page = load_page(document, index)
             flattened = document.formenv is not None and raw.FPDFPage_GetAnnotCount(page.raw) > 0
+            widgets: list[tuple[float, float, float, float]] = []
             if flattened:
+                widgets = _widget_boxes(page)
                 page.flatten()
                 page.close()
                 page = load_page(document, index)
@@ -105,8 +108,13 @@ def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent]
                 drawn: list[DrawnChar] | None = [] if ruled else None  # the table cells' characters
                 runs, legacy = _page_runs(textpage, height, drawn)
                 legacy_used |= legacy
-                if _needs_ocr(page, runs, width, height):
+                in_widgets = [r for r in runs if _inside_boxes(r, widgets)] if widgets else []
+                # A signing tool's stamp is a widget annotation drawn over the page: its text is no text
+                # layer of the page, so a scan under a stamp is still a scan.
+                if _needs_ocr(page, [r for r in runs if not any(r is w for w in in_widgets)], width, height):
                     to_ocr.append(index)
+                    if in_widgets:
+                        stamped[index] = in_widgets
                 else:
                     if ruled is None:
                         ruled = has_ruling_lines(page)
@@ -126,12 +134,23 @@ def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent]
         raise VnplanError(f"corrupt PDF ({str(exc).rstrip('.')})") from None
     finally:
         plumber.close()
+    warnings: list[tuple[str, str]] = []
     if to_ocr:
         from extractor.readers import ocr
 
-        for index, ocr_page in ocr.ocr_pdf_pages(document, to_ocr, limits):
-            ocr.place_page(pages[index], ocr_page)  # lines, and tables as rows
-    warnings: list[tuple[str, str]] = []
+        # The page images are rendered from the file as published, before flattening, and without its
+        # annotations: a stamp drawn over the header would reach Tesseract as ink over the issuer lines.
+        clean = _open(path) if stamped else document
+        try:
+            for index, ocr_page in ocr.ocr_pdf_pages(clean, to_ocr, limits, draw_annots=not stamped):
+                ocr.place_page(pages[index], ocr_page)  # lines, and tables as rows
+        finally:
+            if clean is not document:
+                clean.close()
+        for index, stamp_runs in stamped.items():
+            text = " / ".join(line.text for line in _lines_from_runs(stamp_runs, index + 1))
+            message = f"page {index + 1}: the stamp over the scan is kept out of its text: {text}"
+            warnings.append(("signature-stamp", message))
     if legacy_used:
         warnings.append(("legacy-encoding", f"text in legacy fonts converted ({', '.join(sorted(legacy_used))})"))
     return pages, warnings
@@ -411,6 +430,37 @@ def _needs_ocr(page, runs: list[list[_Char]], width: float, height: float) -> bo
     text_area = sum((c.x1 - c.x0) * max(c.size, 1.0) for c in ink) / page_area
     # Body text covers roughly 10-30% of a page; a stamp over a scan covers well under 2%.
     return text_area < 0.02
+
+
+def _widget_boxes(page) -> list[tuple[float, float, float, float]]:  # noqa: ANN001
+    """The boxes (x0, top, x1, bottom; top-down points) of the page's widget annotations: form fields and
+    the signature stamps that signing tools place over a page."""
+    import pypdfium2.raw as raw
+
+    height = page.get_height()
+    boxes: list[tuple[float, float, float, float]] = []
+    for k in range(raw.FPDFPage_GetAnnotCount(page.raw)):
+        annot = raw.FPDFPage_GetAnnot(page.raw, k)
+        if not annot:
+            continue
+        try:
+            rect = raw.FS_RECTF()
+            if raw.FPDFAnnot_GetSubtype(annot) == raw.FPDF_ANNOT_WIDGET and raw.FPDFAnnot_GetRect(annot, rect):
+                boxes.append((min(rect.left, rect.right), height - max(rect.top, rect.bottom),
+                              max(rect.left, rect.right), height - min(rect.top, rect.bottom)))
+        finally:
+            raw.FPDFPage_CloseAnnot(annot)
+    return boxes
+
+
+def _inside_boxes(run: list[_Char], boxes: list[tuple[float, float, float, float]]) -> bool:
+    """Whether the run's ink sits inside one of the boxes (its centre, with a point of slack)."""
+    ink = [c for c in run if not c.ch.isspace()]
+    if not ink:
+        return False
+    x = (ink[0].x0 + ink[-1].x1) / 2
+    y = _median([c.baseline - 0.3 * c.size for c in ink])
+    return any(x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1 for x0, top, x1, bottom in boxes)
 
 
 def _form_has_image(form) -> bool:  # noqa: ANN001 - an FPDF_PAGEOBJECT

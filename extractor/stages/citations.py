@@ -210,6 +210,9 @@ def _from_code(m: re.Match[str], number: str, start: int, word: str | None) -> _
             symbol = pat.compact(m["lsym"] or m["ssym"])
             year = int(m["year"]) if m["year"] else None
         head, _, rest = symbol.partition("-")
+        fixed = _misread_type_code(head, word) if rest else None
+        if fixed:
+            head, symbol = fixed, f"{fixed}-{rest}"
         if ("state", head.lower()) in pat.type_by_code() and rest:
             type_code, issuer_part = head, rest
         else:
@@ -235,6 +238,34 @@ def _from_code(m: re.Match[str], number: str, start: int, word: str | None) -> _
         code_end=m.end(),
         issuer_part=issuer_part,
     )
+
+
+def _misread_type_code(head: str, word: str | None) -> str | None:
+    """The type code that the written type word names, when the code as read is one letter off it
+    ("Quyết định số 689/QĐĐ-TTg": OCR doubled a letter; "Nghị quyết số 35/NQQ-CP"). Both the word and the
+    code then say the type, so the code is repaired; the citation's text stays as written, and the
+    document warns (`code_repairs`). Without a type word, or with a code that is no type code at all,
+    nothing is repaired."""
+    if not word or ("state", head.lower()) in pat.type_by_code():
+        return None
+    from rapidfuzz.distance import Levenshtein
+
+    codes = [code for (family, code), name in pat.type_by_code().items() if family == "state" and name == word]
+    near = [code for code in codes if Levenshtein.distance(code, head.lower(), score_cutoff=1) <= 1]
+    if len(near) != 1:
+        return None
+    return near[0].upper()
+
+
+def code_repairs(citations: list[Citation]) -> list[Warning]:
+    """A warning for each citation whose code was repaired (`_misread_type_code`): its symbol no longer
+    stands in the text as written."""
+    return [
+        Warning(code="citation-code-repaired", message=f"'{c.text}' read as {c.code} (its type word names that type)",
+                start=c.start, end=c.end)
+        for c in citations
+        if c.code and c.symbol and c.symbol.lower() not in pat.compact(c.text).lower()
+    ]
 
 
 def _doc_type(word: str | None, family: str, type_code: str, year: int | None) -> str | None:

@@ -35,6 +35,10 @@ _DEADLINE_CUE_RE = re.compile(
     re.I,
 )
 _RANGE_START_RE = re.compile(r"từ\s*(?:ngày)?\s*$", re.I)
+# "ngày 15 - 16/3/2024", "trong 02 ngày 15/11 - 20/11/2025": a range written without "từ", two days joined by a
+# dash after "ngày" (with "đến" and no "từ" the first day may be a cited date: "ngày 3/4 đến nay").
+_COMPACT_RANGE_START_RE = re.compile(r"ngày\s*$", re.I)
+_COMPACT_RANGE_LINK_RE = re.compile(r"\s*[-–]\s*(?:ngày\s*)?")
 _RECURRING_RE = re.compile(
     r"(?<![\w])(?:(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)|định kỳ(?:\s+(?:hằng|hàng)\s+\w+|\s+\d+\s+tháng)?"
     r"|thường xuyên)(?![\w])",
@@ -169,10 +173,16 @@ def period_of(text: str, plan_year: int | None, scheduled: bool = False) -> Peri
             and (index - 1) in cued
             and re.fullmatch(r"\s*(?:,|và|;)\s*(?:ngày\s*)?", text[previous.end : d.start])
         )
-        if _RANGE_START_RE.search(before) and index + 1 < len(dates):
-            nxt = dates[index + 1]
+        nxt = dates[index + 1] if index + 1 < len(dates) else None
+        compact = (
+            nxt is not None
+            and _COMPACT_RANGE_START_RE.search(before) is not None
+            and _COMPACT_RANGE_LINK_RE.fullmatch(text[d.end : nxt.start]) is not None
+            and not _CITED_DATE_RE.search(before)
+        )
+        if nxt is not None and (_RANGE_START_RE.search(before) or compact):
             if re.fullmatch(r"\s*(?:đến|tới|-|–)\s*(?:hết\s+)?(?:ngày\s*)?", text[d.end : nxt.start]) and nxt.year:
-                opening = d.start - len(before) + before.lower().rfind("từ")
+                opening = d.start - len(before) + before.lower().rfind("ngày" if compact else "từ")
                 if _DATA_PERIOD_RE.search(text[max(0, opening - 40) : opening]):
                     # "báo cáo kỳ 6 tháng (từ ngày 15/12 đến ngày 14/6, gửi trước ngày 20/6)": the range is
                     # the period the report's data cover, not when the task is done.
@@ -188,7 +198,7 @@ def period_of(text: str, plan_year: int | None, scheduled: bool = False) -> Peri
                     b.add_month(month)
                 cued.update({index, index + 1})
                 used.append((d.start, nxt.end))
-                b.phrases.append((max(0, d.start - len(before) + before.lower().rfind("từ")), nxt.end))
+                b.phrases.append((max(0, opening), nxt.end))
                 continue
         if index in cued:
             continue

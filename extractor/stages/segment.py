@@ -165,7 +165,7 @@ def _headings_of(body_lines: list[Line], full_width: int | None) -> list[Heading
         if BARE_NUMBER_RE.match(text) and k + 1 < len(body_lines) and not body_lines[k + 1].block.label:
             last = k + 1
             text = f"{text.strip()} {body_lines[last].text.strip()}"  # "I." alone, its title on the next line
-        found = parse_heading_number(text)
+        found = parse_heading_number(text) or (_ocr_roman_lookalike(text) if line.block.ocr else None)
         if not found:
             continue
         style, number, rest = found
@@ -256,6 +256,18 @@ def _repair_ocr_roman(parsed: list[tuple[Line, str, str, str]]) -> list[tuple[Li
                 expected = (roman_value(number) or expected) + 1
         out.append((line, style, number, rest))
     return out
+
+
+# A Roman numeral OCR read with an "H" for "II" among its strokes ("IH.", "HI.", "VH."), before a title in
+# capitals: `_repair_ocr_roman` then reads it in sequence.
+_OCR_ROMAN_RE = re.compile(r"^(?P<num>[IVXlL1|]*H[IVXlL1|H]*)\s*[.)]\s+(?P<title>\S.*)$")
+
+
+def _ocr_roman_lookalike(text: str) -> tuple[str, str, str] | None:
+    m = _OCR_ROMAN_RE.match(text.strip())
+    if m is None or len(m["num"]) > 4 or not _caps_title(m["title"]):
+        return None
+    return "roman", m["num"], m["title"]
 
 
 def _caps_title(rest: str) -> bool:

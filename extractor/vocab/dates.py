@@ -40,8 +40,17 @@ _NUMERIC_RE = re.compile(
 _MONTH_YEAR_RE = re.compile(r"\bth[áa]ng\s+(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})(?![\d/\w])", re.IGNORECASE)
 # d/m without a year: only after "ngày" or right after another date in a list/range.
 # "ngày15/11": a date glued to "ngày" by a missing space is still a date; other letters before digits are codes.
+# Not before a year ("28/02-2020") nor a third number glued to it; a range's next date may follow
+# ("28/02 - 02/3/2018").
 _DAY_MONTH_RE = re.compile(
-    r"(?:(?<=ngày)|(?<=Ngày)|(?<![\d./\w]))(?P<d>\d{1,2})\s*[/\-.]\s*(?P<m>\d{1,2})(?![\d\w]|\s*[/\-.]\s*\d)"
+    r"(?:(?<=ngày)|(?<=Ngày)|(?<![\d./\w]))(?P<d>\d{1,2})\s*[/\-.]\s*(?P<m>\d{1,2})"
+    r"(?![\d\w]|[/.]\s*\d|\s*[/\-.]\s*\d{3}|\s*[/\-.]\s*\d{1,2}(?![\d\s]*[/.]))"
+)
+# A day written without its month, before the next day of its range or list that carries it: "ngày 04 - 06/02/2018",
+# "trong 02 ngày 15-16/3/2024", "ngày 04, 05/02". Only after "ngày" or "từ", where a number is a day.
+_BARE_DAY_RE = re.compile(
+    r"(?:\bng[àa]y|\btừ)\s*(?P<d>\d{1,2})(?=\s*(?:-|–|,|và|đến|tới)\s*(?:ngày\s*)?\d{1,2}\s*[/.\-]\s*(?P<m>\d{1,2}))",
+    re.IGNORECASE,
 )
 _NGAY_BEFORE_RE = re.compile(r"\bng[àa]y\s*$", re.IGNORECASE)
 _LIST_LINK_RE = re.compile(r"^\s*(?:,|;|và|hoặc|đến|tới|-|–|—)\s*(?:hết\s+)?(?:ngày\s*)?$", re.IGNORECASE)
@@ -138,9 +147,14 @@ def _add_yearless_days(
     text: str, found: list[DateMatch], spans: list[tuple[int, int]], default_year: int | None
 ) -> list[DateMatch]:
     candidates = [m for m in _DAY_MONTH_RE.finditer(text) if not _overlaps(spans, m.start(), m.end())]
-    if not candidates:
+    if not candidates and not _BARE_DAY_RE.search(text):
         return found
     dated = list(found)
+    for m in _BARE_DAY_RE.finditer(text):
+        day, month = int(m["d"]), int(m["m"])
+        if _valid(None, month, day) and not _overlaps(spans, m.start("d"), m.end("d")):
+            dated.append(DateMatch(m.start("d"), m.end("d"), m["d"], None, month, day, "day", year_inferred=True))
+    dated.sort(key=lambda d: d.start)
     for m in candidates:
         day, month = int(m["d"]), int(m["m"])
         if not _valid(None, month, day):

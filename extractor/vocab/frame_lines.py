@@ -103,8 +103,10 @@ NGAY = f"ng[{_A_FAMILY}]y"
 _THANG = f"th[{_A_FAMILY}]ng"
 _NAM = "n[ăaâắằẳẵặấầẩẫậ]m"
 _DAYNUM = rf"(?={_OCR_DIGIT}?\d){_OCR_DIGIT}{{1,2}}(?!\d)"
+# After "<place>," the "ngày" may be lost too, under a day written in by hand ("Hà Nội, ngày 02 tháng 10"
+# read as "Hà Nội, tháng 10 năm 2025"): the line still dates the plan, to the month.
 DATE_LINE_RE = re.compile(
-    rf"(?:(?P<place>[^\W\d_][^,\d:;]{{1,50}}?)\s*,\s*)?{NGAY}\s*(?P<d>{_DAYNUM})?\s*(?:[/.-]\s*)?"
+    rf"(?:(?P<place>[^\W\d_][^,\d:;]{{1,50}}?)\s*,\s*)?(?:{NGAY}\s*(?P<d>{_DAYNUM})?\s*(?:[/.-]\s*)?|(?<=,)|(?<=,\s))"
     rf"{_THANG}\s*(?P<m>{_DAYNUM})?\s*(?:[/.-]\s*)?(?:{_NAM}\s*)?(?P<y>(?:19|20)\d\d)(?!\d)",
     re.IGNORECASE,
 )

@@ -24,6 +24,14 @@ _WORD_RE = re.compile(r"\w+")
 # Characters that end a unit list outright.
 _HARD_STOPS = '.:!?"“”…\n\t'
 MAX_LIST_WORDS = 40
+# "(có) liên quan" closes the unit it follows ("các sở, ngành liên quan", "các đơn vị có liên quan"): after
+# it only a separator continues the list; any other word opens the predicate.
+_CLOSING_RE = re.compile(r"(?<!\w)liên quan[ ]+$", re.IGNORECASE)
+# A recurring time right after a unit is the adverbial of its clause, never part of its name ("Ủy ban nhân dân
+# cấp huyện hằng năm bố trí ngân sách", "Sở Y tế định kỳ 6 tháng báo cáo").
+_ADVERBIAL_RE = re.compile(
+    r"(?:h[àằ]ng[ ]+(?:năm|quý|tháng|tuần|ngày)|định[ ]+kỳ(?:[ ]+(?:h[àằ]ng[ ]+\w+|\d+[ ]+tháng|\w+[ ]+tháng))?)(?!\w)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +194,8 @@ def _is_role(text: str) -> bool:
 def parse_unit_list(text: str, pos: int = 0, unit_slot: bool = False) -> tuple[list[UnitSpan], int] | None:
     """Parse the list of units that starts at `pos`; returns the units and where the list ends.
 
-    The list ends before a predicate, a hard stop ('.', ':', quotes) or a separator that no unit
+    The list ends before a predicate, a hard stop ('.', ':', quotes), a recurring-time adverbial (then the
+    returned end is past it, where the predicate starts) or a separator that no unit
     follows. None when no unit starts at `pos`. `unit_slot`: the context already marks `pos` as a unit
     position (after "phối hợp với"), so heads that double as common nouns count there too.
     """
@@ -195,6 +204,7 @@ def parse_unit_list(text: str, pos: int = 0, unit_slot: bool = False) -> tuple[l
     if starts_unit(text, pos, in_list=unit_slot) is None:
         return None
     predicate = _predicate_re()
+    after: int | None = None  # where the clause goes on after an adverbial that ends the list
     units: list[UnitSpan] = []
     unit_start = pos
     protected = _head_end(text, pos)
@@ -248,6 +258,14 @@ def parse_unit_list(text: str, pos: int = 0, unit_slot: bool = False) -> tuple[l
             i = close + 1
             continue
         if ch.isalnum() and (i == 0 or not text[i - 1].isalnum()):
+            adverbial = _ADVERBIAL_RE.match(text, i) if i > unit_start else None
+            if adverbial or (i > unit_start and _CLOSING_RE.search(text, unit_start, i)):
+                end = i  # "các sở, ngành liên quan | tham mưu ...", "UBND cấp huyện | hằng năm bố trí ..."
+                if adverbial:  # the predicate comes after the adverbial: the list's caller looks there
+                    after = adverbial.end()
+                    while after < n and text[after] in " ,":
+                        after += 1
+                break
             # A capitalised word inside a name is part of it ("Sở Xây dựng", "Ban Tổ chức").
             if i >= protected and ch.islower():
                 match = predicate.match(text, i)
@@ -263,7 +281,7 @@ def parse_unit_list(text: str, pos: int = 0, unit_slot: bool = False) -> tuple[l
     units = [u for index, u in enumerate(units) if u.text and not (index and _is_role(u.text))]
     if not units:
         return None
-    return units, end
+    return units, end if after is None else after
 
 
 _POS_LIST_WORDS = (",", ";", "và", "-", "–", "hoặc")
