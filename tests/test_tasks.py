@@ -464,3 +464,122 @@ def test_task_records_on_a_real_thematic_plan():
     activity = next(t for t in doc.tasks if t.text.startswith("Hội thảo triển khai Kế hoạch tổ chức vào Quý III"))
     assert activity.period.quarters == [3] and activity.lead[:1] == ["Sở Y tế"]
     assert not any(t.text.startswith("Khảo sát, đánh giá đầu vào") for t in doc.tasks)  # an a) bullet
+
+
+# Person-headed duties and hour-by-hour schedules (guidelines, "Layouts of work assignment"). No tune
+# document of corpus/wild, corpus/ or ../shared/real has either layout in its prose (the one inspection
+# delegation plan of corpus/wild is a sealed check file), so these plans are small synthetic texts
+# written in the layouts as provincial plans print them.
+_PLAN_HEAD = "ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\nSố: 12/KH-UBND\nNghệ An, ngày 05 tháng 3 năm 2024\nKẾ HOẠCH\n"
+
+
+def _text_tasks(body: str):
+    from extractor import extract_text
+
+    return extract_text(_PLAN_HEAD + body).tasks
+
+
+def test_duties_under_a_person_and_role_heading_are_led_by_the_heading():
+    """Synthetic plan (no real one in the tune corpus): each duty under "n. <honorific> <name or post> -
+    <role>" is a task whose lead is the heading as written; a role heading alone ("Các thành viên ...")
+    leads too, a place that opens with "Bà" ("Bà Rịa - Vũng Tàu") does not."""
+    tasks = _text_tasks(
+        "Hoạt động của Ban Chỉ đạo chuyển đổi số tỉnh năm 2024\n"
+        "I. PHÂN CÔNG NHIỆM VỤ\n"
+        "1. Đồng chí Chủ tịch UBND tỉnh - Trưởng ban\n"
+        "- Chỉ đạo chung mọi hoạt động của Ban Chỉ đạo.\n"
+        "- Chủ trì các cuộc họp định kỳ trong quý I và quý III năm 2024.\n"
+        "2. Ông Nguyễn Văn An - Phó Chủ tịch UBND tỉnh - Phó Trưởng ban Thường trực\n"
+        "- Chỉ đạo xây dựng báo cáo sơ kết, hoàn thành trước ngày 30/6/2024.\n"
+        "3. Các thành viên Ban Chỉ đạo\n"
+        "- Tham mưu xây dựng kế hoạch chuyển đổi số của ngành.\n"
+        "4. Bà Rịa - Vũng Tàu\n"
+        "- Gửi báo cáo trước ngày 30/4/2024.\n"
+        "II. THÀNH VIÊN ĐOÀN KIỂM TRA\n"
+        "- Đồng chí Nguyễn Văn Cường, Phó Giám đốc Sở Nội vụ;\n"
+        "- Giám đốc Sở Tài chính - Thành viên;\n"
+        "- Tổng hợp kết quả kiểm tra gửi Trưởng đoàn.\n"
+    )
+    lead = {t.text: t.lead for t in tasks}
+    chair = ["Đồng chí Chủ tịch UBND tỉnh - Trưởng ban"]
+    assert lead["Chỉ đạo chung mọi hoạt động của Ban Chỉ đạo."] == chair
+    assert lead["Chủ trì các cuộc họp định kỳ trong quý I và quý III năm 2024."] == chair
+    deputy = next(t for t in tasks if t.text.startswith("Chỉ đạo xây dựng báo cáo sơ kết"))
+    assert deputy.lead == ["Ông Nguyễn Văn An - Phó Chủ tịch UBND tỉnh - Phó Trưởng ban Thường trực"]
+    assert deputy.period.deadlines == ["2024-06-30"]
+    assert lead["Tham mưu xây dựng kế hoạch chuyển đổi số của ngành."] == ["Các thành viên Ban Chỉ đạo"]
+    assert lead["Gửi báo cáo trước ngày 30/4/2024."] == []
+    # Under a role heading, the lines that only name members are no tasks; a duty there is one.
+    assert lead["Tổng hợp kết quả kiểm tra gửi Trưởng đoàn."] == ["THÀNH VIÊN ĐOÀN KIỂM TRA"]
+    assert not any(t.text.startswith(("Đồng chí", "Ông", "Bà", "Giám đốc")) for t in tasks)
+
+
+def test_labelled_duties_of_board_roles_and_member_lists():
+    """Synthetic plan: "- Trưởng đoàn: chỉ đạo chung ..." is a task led by the label, its text the duty;
+    a line that names the member ("- Trưởng đoàn: Đồng chí Nguyễn Văn An, ...") assigns no duty."""
+    tasks = _text_tasks(
+        "Kiểm tra công tác cải cách hành chính năm 2024\n"
+        "I. THÀNH PHẦN ĐOÀN KIỂM TRA\n"
+        "- Trưởng đoàn: Đồng chí Nguyễn Văn An, Phó Chủ tịch UBND tỉnh;\n"
+        "- Phó Trưởng đoàn: Ông Lê Văn Bình, Giám đốc Sở Nội vụ;\n"
+        "II. NHIỆM VỤ CỦA ĐOÀN KIỂM TRA\n"
+        "- Trưởng đoàn: chỉ đạo chung hoạt động của Đoàn kiểm tra, ký thông báo kết luận kiểm tra.\n"
+        "- Phó Trưởng đoàn: giúp Trưởng đoàn xây dựng lịch kiểm tra, hoàn thành trong tháng 5/2024.\n"
+        "- Thư ký: tổng hợp báo cáo kết quả kiểm tra trước ngày 15/6/2024.\n"
+    )
+    by_lead = {t.lead[0]: t for t in tasks if t.lead}
+    assert by_lead["Trưởng đoàn"].text.startswith("chỉ đạo chung hoạt động của Đoàn kiểm tra")
+    assert by_lead["Phó Trưởng đoàn"].period.months == [5]
+    assert by_lead["Thư ký"].period.deadlines == ["2024-06-15"]
+    assert not any("Nguyễn Văn An" in t.text or "Lê Văn Bình" in t.text for t in tasks)
+
+
+def test_hour_by_hour_schedule_entries_take_their_day():
+    """Synthetic plan: a schedule entry that opens with its clock time is a task whose deadline is the day
+    it names, else the day heading's above it; its unit comes from the text; day headings, part-of-day
+    labels and a lone time are no tasks."""
+    tasks = _text_tasks(
+        "Đón tiếp và làm việc với Đoàn công tác của Bộ Nội vụ\n"
+        "I. CHƯƠNG TRÌNH LÀM VIỆC\n"
+        "7h30 ngày 15/3/2024: Đón đoàn tại sân bay Vinh (Sở Ngoại vụ).\n"
+        "Ngày 16/3/2024 (thứ Bảy):\n"
+        "Buổi sáng:\n"
+        "- 8h00 - 9h30: Làm việc với Ủy ban nhân dân tỉnh (Văn phòng UBND tỉnh).\n"
+        "Buổi chiều:\n"
+        "- 14h00: Khảo sát thực tế tại Trung tâm Phục vụ hành chính công tỉnh.\n"
+        "- 16h00\n"
+    )
+    by_text = {t.text: t for t in tasks}
+    welcome = by_text["Đón đoàn tại sân bay Vinh (Sở Ngoại vụ)."]
+    assert welcome.period.deadlines == ["2024-03-15"] and welcome.period.months == [3]
+    assert welcome.period.quarters == [1] and welcome.lead == ["Sở Ngoại vụ"]
+    meeting = by_text["Làm việc với Ủy ban nhân dân tỉnh (Văn phòng UBND tỉnh)."]
+    assert meeting.period.deadlines == ["2024-03-16"] and meeting.lead == ["Văn phòng UBND tỉnh"]
+    visit = by_text["Khảo sát thực tế tại Trung tâm Phục vụ hành chính công tỉnh."]
+    assert visit.period.deadlines == ["2024-03-16"]
+    assert len(tasks) == 3
+
+
+def test_timetable_of_hours_takes_the_day_heading_above_it():
+    """Synthetic plan: a Thời gian / Nội dung / Đơn vị table whose time cells are hours of a day gives one
+    task per row, with the day of the heading above the table (or of a day row inside it) as deadline."""
+    blocks = [
+        _para("I. CHƯƠNG TRÌNH HỘI NGHỊ"),
+        _para("Ngày 20/3/2024 (thứ Tư):"),
+        *_rows(1, [
+            ["Thời gian", "Nội dung", "Đơn vị thực hiện"],
+            ["7h30 - 8h00", "Đón tiếp đại biểu", "Văn phòng UBND tỉnh"],
+            ["8h00 - 8h15", "Khai mạc Hội nghị", "Sở Nội vụ"],
+            ["", "Ngày 21/3/2024 (thứ Năm)", ""],
+            ["8h00 - 10h00", "Tham quan mô hình điểm", "Sở Nông nghiệp và Phát triển nông thôn"],
+        ]),
+    ]
+    from extractor.stages.segment import find_sections
+
+    layout = assemble(blocks)
+    tasks = find_tasks(layout, find_sections(layout), Metadata(plan_year=2024))
+    assert [(t.text, t.period.deadlines, t.lead) for t in tasks] == [
+        ("Đón tiếp đại biểu", ["2024-03-20"], ["Văn phòng UBND tỉnh"]),
+        ("Khai mạc Hội nghị", ["2024-03-20"], ["Sở Nội vụ"]),
+        ("Tham quan mô hình điểm", ["2024-03-21"], ["Sở Nông nghiệp và Phát triển nông thôn"]),
+    ]

@@ -1,6 +1,9 @@
 """Tasks from lists and prose: items under a time heading, items with their own time, items whose
-subject is a unit ("Sở Nội vụ có trách nhiệm ...", "Giao X chủ trì, phối hợp với Y ..."), and items
-under a heading that names a unit ("2- Văn phòng Sở - Cơ quan Thường trực ...").
+subject is a unit ("Sở Nội vụ có trách nhiệm ...", "Giao X chủ trì, phối hợp với Y ..."), items
+under a heading that names a unit ("2- Văn phòng Sở - Cơ quan Thường trực ...") or a board member ("4.1.
+Ông Nguyễn Văn A - Trưởng đoàn", labelled "- Trưởng ban: chỉ đạo chung ..."; honorifics and roles from
+`board_roles.csv`), and the entries of an hour-by-hour schedule ("7h30 ngày 15/3/2024: Đón đoàn ...",
+under a day heading "Ngày 15/3/2024 (thứ Sáu):").
 
 Works with or without sections: headings are recognised from their numbering here, and section titles
 (when the structure stage found them) only add to that.
@@ -10,10 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractor.base.blocks import Layout
 from extractor.base.normalize import fold
+from extractor.base.resources import read_csv
 from extractor.stages.periods import has_time, merge_periods, period_of, time_heading
+from extractor.stages.task_tables import day_heading, schedule_entry, schedule_label
 from extractor.vocab.markers import ITEM_MARKER_RE, ITEM_NUMBER_RE
 from extractor.vocab.unit_names import (
     UnitSpan,
@@ -77,6 +83,8 @@ class _Heading:
     units: list[str]
     period: Period | None
     purpose: bool
+    person: bool = False
+    """The heading names a person or board role: its items are duties, or the names of its members."""
 
 
 def _level(line: str) -> int | None:
@@ -390,6 +398,88 @@ def bracket_performer(text: str) -> list[str]:
     return [u.text for u in parsed[0]]
 
 
+@lru_cache(maxsize=1)
+def _board_words() -> dict[str, tuple[str, ...]]:
+    """Honorifics and board roles (`board_roles.csv`), folded, longest first ("phó trưởng ban" before
+    "trưởng ban")."""
+    words: dict[str, list[str]] = {}
+    for row in read_csv("board_roles.csv"):
+        words.setdefault(row["kind"], []).append(fold(row["phrase"]))
+    return {kind: tuple(sorted(found, key=len, reverse=True)) for kind, found in words.items()}
+
+
+_PLURAL_RE = re.compile(r"(?:các|những)\s+")
+
+
+def _opening(text: str, kind: str) -> int | None:
+    """Where the honorific or role (`kind`) that opens `text` ends, else None; a role may be plural
+    ("Các Phó Trưởng đoàn", "Các thành viên Ban Chỉ đạo")."""
+    key = fold(text)
+    plural = _PLURAL_RE.match(key) if kind == "role" else None
+    at = plural.end() if plural else 0
+    for word in _board_words().get(kind, ()):
+        if key.startswith(word, at) and not key[at + len(word) : at + len(word) + 1].isalnum():
+            # fold keeps the length of the words it compares ("Đ/c", "Ủy viên"): the offset holds.
+            return at + len(word)
+    return None
+
+
+_NAME_WORD_RE = re.compile(r"[A-ZĐÀ-Ỹ][\w.]*")
+_LINKS = (" - ", " – ", ", ", " (")
+
+
+def person_role(text: str) -> bool:
+    """`text` (a heading or a label) is a person and role, as boards and delegations assign duties: an
+    honorific and a capitalised name or post ("Ông Nguyễn Văn A - Trưởng đoàn", "Đồng chí Phó Chủ tịch
+    UBND tỉnh - Phó Trưởng ban"), or a board role ("Trưởng ban", "Phó Trưởng ban Thường trực")."""
+    text = text.strip(" :.")
+    if not text or len(text.split()) > 20 or text.endswith((";", "?")):
+        return False
+    honorific = _opening(text, "honorific")
+    if honorific is not None:
+        names = text[honorific:].split()
+        capitals = 0
+        for word in names:
+            if not _NAME_WORD_RE.fullmatch(word.rstrip(",:")):
+                break
+            capitals += 1
+        if fold(text[:honorific]) in ("ông", "bà"):
+            # "Ông"/"Bà" open names of two syllables or more ("Bà Rịa - Vũng Tàu" is a place).
+            return capitals >= 2
+        return capitals >= 1
+    role = _opening(text, "role")
+    if role is None:
+        return False
+    rest = text[role:]
+    return not rest or rest[:1] in (",", "(", ":") or rest.startswith(_LINKS) or rest.lstrip()[:1].isupper()
+
+
+def role_label(text: str) -> tuple[str, int] | None:
+    """A labelled duty of a board member ("Trưởng ban: chỉ đạo chung ...", "Bà Trần Thị B - Ủy viên: tổng
+    hợp ..."): the label as written and where the duty begins; None when the label is no person or role,
+    or what follows names a member ("Trưởng ban: Đồng chí Nguyễn Văn A"), not a duty."""
+    label, colon, duty = text.partition(":")
+    duty_at = len(label) + len(colon) + len(duty) - len(duty.lstrip())
+    duty = duty.strip()
+    if not colon or not duty or not person_role(label):
+        return None
+    if _opening(duty, "honorific") is not None or _opening(duty, "role") is not None:
+        return None
+    if not (duty[:1].islower() or predicate_role_any(duty) is not None):
+        return None
+    return label.strip(), duty_at
+
+
+_MEMBER_LINK_RE = re.compile(r"\s+[-–]\s+|,\s+")
+
+
+def _names_member(text: str) -> bool:
+    """`text` only names a member of a board or delegation ("Đồng chí Nguyễn Văn A, Phó Chủ tịch UBND
+    tỉnh;", "Giám đốc Sở Nội vụ - Thành viên"): a person, a role or a post and unit, no duty."""
+    first = _MEMBER_LINK_RE.split(text.strip(" ;.:"), maxsplit=1)[0]
+    return _opening(first, "honorific") is not None or person_role(first) or bool(heading_units(first))
+
+
 def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | None) -> list[ProseTask]:
     section_starts = {s.start for s in sections}
     section_at_start = {s.start: s for s in sections}
@@ -448,10 +538,29 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
             current.text = f"{current.text} {line}"
             current.end = block.end
             continue
-        heading = time_heading(_strip_bullet_only(line))
+        stripped = _strip_bullet_only(line)
+        day = day_heading(stripped, plan_year)
+        if day is not None:
+            # "Ngày 15/3/2024 (thứ Sáu):": the day of the schedule entries below it, no task itself.
+            flush()
+            time_context = day
+            continue
+        if schedule_label(stripped):
+            flush()  # "Buổi sáng:", a lone "16h00": labels of a schedule's entries, no task
+            continue
+        entry = schedule_entry(stripped, plan_year)
+        if entry is not None:
+            # "7h30 ngày 15/3/2024: Đón đoàn ...": one task, its day the entry's own, else its heading's.
+            flush()
+            rest_at, own_day = entry
+            offset = block.start + (len(line) - len(stripped)) + rest_at
+            period = own_day or time_context or Period()
+            current = ProseTask(stripped[rest_at:].strip(), offset, block.end, "list", period)
+            current_raw = [line]
+            continue
+        heading = time_heading(stripped)
         if heading is not None:
             period, rest_at = heading
-            stripped = _strip_bullet_only(line)
             rest = stripped[rest_at:].strip()
             flush()
             offset = block.start + (len(line) - len(stripped)) + rest_at
@@ -469,7 +578,9 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
             level, body = section.level, section.title
         else:
             body = ITEM_NUMBER_RE.sub("", line, count=1).strip()
-        unit_title = level is not None and bool(heading_units(body.partition(": ")[0]))
+        unit_title = level is not None and (
+            bool(heading_units(body.partition(": ")[0])) or person_role(body.partition(": ")[0])
+        )
         if level is not None and (unit_title or _is_heading(line, block.bold, block.start in section_starts)):
             flush()
             time_context = None
@@ -480,6 +591,9 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
                 sibling = stack.pop() if stack[-1].level == level else (stack.pop() and sibling)
             purpose = bool(_PURPOSE_RE.match(fold(title))) or (bool(stack) and stack[-1].purpose)
             units = heading_units(title)
+            person = not units and person_role(title)
+            if person:
+                units = [title]  # "4.1. Ông Nguyễn Văn A - Trưởng đoàn": the lead as written, name and role
             if not units and sibling is not None and sibling.units:
                 # "2. Các cơ quan, đơn vị được kiểm tra" after "1. Sở Nội vụ": among headings that assign
                 # duties, a unit named by its role in the plan owns the items below it too.
@@ -490,7 +604,7 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
                 # units is an item (the lead-in of the items below, which inherit its units).
                 offset = block.start + line.index(body)
                 _finish(ProseTask(body, offset, block.end, "list", time_context or Period()), stack, plan_year, tasks)
-            stack.append(_Heading(level, lead_in or units, None, purpose))
+            stack.append(_Heading(level, lead_in or units, None, purpose, person))
             if run_on.strip() and len(title) <= 100:
                 offset = block.start + line.index(run_on)
                 period = time_context or Period()
@@ -550,6 +664,13 @@ def _finish(task: ProseTask, stack: list[_Heading], plan_year: int | None, out: 
         if has_time(task.period):
             out.append(task)
         return
+    label = role_label(task.text)
+    if label is not None:
+        # "- Trưởng ban: chỉ đạo chung ...": the member leads, the duty after the label is the task.
+        task.lead, task.text, task.start = [label[0]], task.text[label[1] :], task.start + label[1]
+        task.coordinating.extend(u for u in coordinating_units(task.text) if u not in task.coordinating)
+        out.append(task)
+        return
     subject = unit_subject(task.text)
     if subject is not None and _SUBMISSION_RE.match(task.text, subject[2]):
         # "Sở Nội vụ kính trình ... xem xét": the sender submits to its superior; nothing is assigned.
@@ -565,6 +686,8 @@ def _finish(task: ProseTask, stack: list[_Heading], plan_year: int | None, out: 
     else:
         for heading in reversed(stack):
             if heading.units:
+                if heading.person and _names_member(task.text) and not has_time(task.period):
+                    return  # "1. Trưởng đoàn" / "- Đồng chí Nguyễn Văn A, Phó Chủ tịch": a member, no duty
                 task.lead = list(heading.units)
                 break
     task.coordinating.extend(u for u in coordinating_units(task.text) if u not in task.coordinating)

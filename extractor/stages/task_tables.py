@@ -6,6 +6,8 @@ one task per bullet (guidelines, "Table cells holding several bullets"), each wi
 the unit cells' bullets aligned with it: by order when the unit cell lists as many bullets, the whole
 cell when it names one, none when the counts differ (the alignment cannot be read). A day column
 holding a bare day number is a day of the month the plan is for ("Chương trình công tác tháng 02").
+A timetable whose time cells are hours ("7h30 - 8h00") takes its day from the day heading above it or
+from a day row inside it ("Ngày 20/3/2024 (thứ Tư)").
 """
 
 from __future__ import annotations
@@ -32,6 +34,52 @@ _DAY_PART_RE = re.compile(
     re.IGNORECASE,
 )
 _WEEKDAY_RE = re.compile(r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*:?", re.IGNORECASE)
+# Hour-by-hour schedules: a clock time or span ("7h30", "8 giờ 15", "8h00 - 9h30"), a day written out
+# ("ngày 15/3/2024", "ngày 15 tháng 3"), a day heading ("Ngày 15/3/2024 (thứ Sáu):") and an entry that
+# opens with its time ("7h30 ngày 15/3/2024: Đón đoàn ...", "- 8h00 - 9h30: Khai mạc").
+_PART_OF_DAY = r"(?:(?:buổi\s+)?(?:sáng|chiều|trưa|tối)\s*,?\s*)"
+_CLOCK = r"\d{1,2}\s*(?:h|giờ)\s*(?:\d{1,2}\s*(?:phút|['’‘])?)?"
+_DAY = (
+    r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*,?\s*)?ngày\s*"
+    r"\d{1,2}\s*(?:/\s*\d{1,2}(?:\s*/\s*\d{4})?|tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)"
+    r"(?:\s*\([^()]{0,30}\))?"
+)
+_DAY_HEADING_RE = re.compile(rf"^\s*(?:[-+•*–]\s*)?{_PART_OF_DAY}?{_DAY}\s*:?\s*$", re.IGNORECASE)
+_SCHEDULE_ENTRY_RE = re.compile(
+    rf"^{_PART_OF_DAY}?:?\s*(?:từ\s+)?(?P<clock>{_CLOCK})(?:\s*(?:-|–|đến)\s*{_CLOCK})?"
+    rf"(?:\s*,?\s*{_PART_OF_DAY}?(?P<day>{_DAY}))?(?:\s*(?::|-|–)\s*(?=\S)|\s+(?=[A-ZĐÀ-Ỹ]))",
+    re.IGNORECASE,
+)
+_CLOCK_CELL_RE = re.compile(rf"^\s*(?:từ\s+)?{_CLOCK}(?:\s*(?:-|–|đến)\s*{_CLOCK})?\s*$", re.IGNORECASE)
+_TIME_ONLY_RE = re.compile(
+    rf"^\s*(?:[-+•*–]\s*)?(?:{_PART_OF_DAY}|{_PART_OF_DAY}?(?:từ\s+)?{_CLOCK}(?:\s*(?:-|–|đến)\s*{_CLOCK})?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def schedule_label(text: str) -> bool:
+    """`text` is only a part of the day or a clock time ("Buổi sáng:", "16h00"): a label of the entries
+    of a schedule, never a task of its own."""
+    return bool(text.strip()) and _TIME_ONLY_RE.match(text) is not None
+
+
+def day_heading(text: str, plan_year: int | None) -> Period | None:
+    """The day a day heading of a schedule names ("Ngày 15/3/2024 (thứ Sáu):"), as a deadline with its
+    month and quarter; None when `text` is not only a day."""
+    if not _DAY_HEADING_RE.match(text):
+        return None
+    period = period_of(text, plan_year, scheduled=True)
+    return period if period.deadlines else None
+
+
+def schedule_entry(text: str, plan_year: int | None) -> tuple[int, Period | None] | None:
+    """A schedule entry that opens with its clock time ("7h30 ngày 15/3/2024: Đón đoàn ..."): where its
+    text begins after the time, and the day the entry names itself (None: the day is the heading's)."""
+    m = _SCHEDULE_ENTRY_RE.match(text)
+    if m is None:
+        return None
+    day = period_of(m["day"], plan_year, scheduled=True) if m["day"] else None
+    return m.end(), day if day is not None and day.deadlines else None
 _CELL_BULLET_RE = re.compile(r"[-+•*–—]\s*")
 
 
@@ -115,7 +163,10 @@ class TableTask:
         cell = period_of(time_text, plan_year, scheduled=True)
         if self.bullet and own.deadlines:  # a bullet's own dates win over its row's day
             return merge_periods(self.group_period, own)
-        return merge_periods(self.group_period, cell, own, *self.extra_periods)
+        group = self.group_period
+        if group is not None and group.deadlines and (cell.deadlines or own.deadlines):
+            group = None  # the row's own day wins over the day heading of its schedule
+        return merge_periods(group, cell, own, *self.extra_periods)
 
     def units(self) -> tuple[list[str], list[str]]:
         lead = split_units(" ".join(self.lead_parts)) + split_units(" ".join(self.lead_more_parts))
@@ -237,10 +288,30 @@ def find_table_tasks(layout: Layout, plan_year: int | None, plan_month: int | No
             # Not a task table, nor the continuation of one over a page break.
             mapping = None
             continue
-        found.extend(_read_rows(rows[start:], mapping, plan_year, found[-1] if found else None))
+        day = _schedule_day(layout, rows, start, mapping, plan_year) if own else None
+        found.extend(_read_rows(rows[start:], mapping, plan_year, found[-1] if found else None, day))
     for task in found:
         task.plan_month = plan_month
     return found
+
+
+def _schedule_day(
+    layout: Layout, rows: list[Block], header_at: int, mapping: dict[int, str], plan_year: int | None
+) -> Period | None:
+    """The day of a timetable whose time cells are hours of a day ("7h30 - 8h00"): the day heading on
+    the line above the table or on a row above its header ("Ngày 20/3/2024 (thứ Tư):"), else None."""
+    time_index = next((i for i, meaning in mapping.items() if meaning == "time"), None)
+    if time_index is None:
+        return None
+    times = [_cell(row, time_index)[0] for row in rows[header_at:]]
+    if not any(_CLOCK_CELL_RE.match(t) for t in times if t.strip()):
+        return None
+    for row in rows[: max(0, header_at - 1)]:
+        day = day_heading(" ".join(c for c in row.cells or [] if c), plan_year)
+        if day is not None:
+            return day
+    above = [b for b in layout.blocks if b.end <= rows[0].start and b.kind != "row"]
+    return day_heading(above[-1].text, plan_year) if above else None
 
 
 def _cell(row: Block, index: int) -> tuple[str, int, int]:
@@ -252,14 +323,18 @@ def _cell(row: Block, index: int) -> tuple[str, int, int]:
 
 
 def _read_rows(
-    rows: list[Block], mapping: dict[int, str], plan_year: int | None, previous: TableTask | None
+    rows: list[Block],
+    mapping: dict[int, str],
+    plan_year: int | None,
+    previous: TableTask | None,
+    day: Period | None = None,
 ) -> list[TableTask]:
     columns = {meaning: index for index, meaning in mapping.items()}
     if "content_lead" in columns:
         # The unit column is both the row's text and its lead.
         columns["content"] = columns["lead"] = columns.pop("content_lead")
     tasks: list[TableTask] = []
-    group: Period | None = previous.group_period if previous else None
+    group: Period | None = day if day is not None else previous.group_period if previous else None
     last: TableTask | None = previous
     for row in rows:
         values = {meaning: _cell(row, index) for meaning, index in columns.items()}
@@ -271,6 +346,10 @@ def _read_rows(
         if _WEEKDAY_RE.fullmatch(content):
             continue  # a timetable's day with nothing scheduled but its weekday ("Chủ nhật")
         heading = time_heading(content) if content else None
+        row_day = day_heading(content, plan_year) if content and not others and not number else None
+        if row_day is not None:
+            group, last = row_day, None  # a day row of a timetable: the day of the rows below it
+            continue
         if (number and _GROUP_NUMBER_RE.match(number) and not others) or (heading and not others and not number):
             group = heading[0] if heading else period_of(content, plan_year) or None
             if group is not None and not (group.quarters or group.months):
@@ -389,4 +468,12 @@ def _add_cells(task: TableTask, values: dict[str, tuple[str, int, int]]) -> None
             parts.append(values[meaning][0])
 
 
-__all__ = ["TableTask", "classify_header", "find_table_tasks", "header_map"]
+__all__ = [
+    "TableTask",
+    "classify_header",
+    "day_heading",
+    "find_table_tasks",
+    "header_map",
+    "schedule_entry",
+    "schedule_label",
+]
