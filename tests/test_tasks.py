@@ -466,6 +466,21 @@ def test_task_records_on_a_real_thematic_plan():
     assert not any(t.text.startswith("Khảo sát, đánh giá đầu vào") for t in doc.tasks)  # an a) bullet
 
 
+def test_a_subjectless_clause_after_a_fronted_phrase_takes_its_heading_unit():
+    """Hà Tĩnh KH 196/2017 (corpus/wild, tune): "9. Đề nghị Ủy ban MTTQ tỉnh và các hội, đoàn thể" /
+    "Trong phạm vi, chức năng, nhiệm vụ phối hợp với các sở, ngành ... vận động ..., hội viên và các tầng
+    lớp Nhân dân tích cực ...": the fronted phrase ends where a predicate comes, so the commas after it
+    open no subject and the heading's units lead."""
+    from extractor.stages.task_prose import unit_subject
+    from tests.test_wild import need_documents
+
+    assert unit_subject("Căn cứ Kế hoạch, chức năng, nhiệm vụ, Sở Y tế chủ trì, phối hợp với Sở Tài chính")[0] == ["Sở Y tế"]
+    assert unit_subject("Trong quá trình thực hiện, nếu có vướng mắc, các đơn vị báo cáo Sở Y tế")[0] == ["các đơn vị"]
+    doc = extract(need_documents() / "province-ubnd-hatinh-kh196-mat-can-bang-gioi-tinh-2017.docx")
+    task = next(t for t in doc.tasks if t.text.startswith("Trong phạm vi, chức năng, nhiệm vụ phối hợp"))
+    assert task.lead == ["Ủy ban MTTQ tỉnh", "các hội", "đoàn thể"]
+
+
 # Person-headed duties and hour-by-hour schedules (guidelines, "Layouts of work assignment"). No tune
 # document of corpus/wild, corpus/ or ../shared/real has either layout in its prose (the one inspection
 # delegation plan of corpus/wild is a sealed check file), so these plans are small synthetic texts

@@ -246,11 +246,21 @@ def test_a_written_group_stays_whole_in_units():
         # A recurring time after a unit is its clause's adverbial, not part of the name.
         ("Ủy ban nhân dân cấp huyện hàng năm bố trí ngân sách", ["Ủy ban nhân dân cấp huyện"]),
         ("Sở Y tế định kỳ 6 tháng báo cáo", ["Sở Y tế"]),
+        # So is a scope of duty ("theo chức năng, nhiệm vụ được giao", "trong phạm vi quản lý").
+        ("Các sở, ngành và UBND huyện, thị xã theo chức năng, nhiệm vụ được giao triển khai",
+         ["Các sở", "ngành", "UBND huyện", "thị xã"]),
+        ("Ủy ban nhân dân cấp huyện trong phạm vi quản lý chỉ đạo", ["Ủy ban nhân dân cấp huyện"]),
+        ("Sở Tài chính theo dõi việc thực hiện", ["Sở Tài chính"]),
     ],
 )
 def test_unit_list_ends_at_a_closing_modifier_or_an_adverbial(clause: str, units: list[str]) -> None:
     parsed = parse_unit_list(clause, 0, unit_slot=True)
     assert parsed is not None and [u.text for u in parsed[0]] == units
+
+
+def test_a_cell_ending_in_a_scope_of_duty_keeps_only_its_units() -> None:
+    assert split_units("Các sở, ngành theo thẩm quyền xử lý") == ["Các sở", "ngành"]
+    assert split_units("Huyện H. Khê") == ["Huyện H. Khê"]  # a stop that is no adverbial stays in the unit
 
 
 def test_list_ended_by_an_adverbial_returns_where_the_predicate_starts() -> None:

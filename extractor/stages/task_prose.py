@@ -25,6 +25,7 @@ from extractor.vocab.unit_names import (
     UnitSpan,
     clear_unit_start,
     has_open_tail,
+    has_predicate,
     parse_unit_list,
     pos_subject_end,
     predicate_role,
@@ -50,6 +51,8 @@ _FRONTED_RE = re.compile(
     r"[^:;]*?,\s*",
     re.I,
 )
+_PARTICIPLE_RE = re.compile(r"(?:đã\s+)?được\s+\w+", re.I)
+_SUBORDINATE_RE = re.compile(r"(?:nếu|khi|trường hợp|trong trường hợp|sau khi|để|nhằm|trong)\s", re.I)
 _FRONTED_NO_COMMA_RE = re.compile(r"^căn cứ\s+(?:vào\s+)?(?:kế hoạch|nội dung)[^,:;]*?\bnày\s+", re.I)
 _ASSIGN_RE = re.compile(r"^(?:giao(?:\s+cho)?|đề nghị|yêu cầu)\s+", re.I)
 _CLAUSE_BREAK_RE = re.compile(r"(?:[.;:]\s+|,\s+(?=\S))")
@@ -125,8 +128,17 @@ def unit_subject(text: str) -> tuple[list[str], list[str], int] | None:
         # The fronted clause may hold commas itself: try every comma up to the first full stop.
         stop = text.find(". ", 0)
         limit = stop if stop != -1 else len(text)
-        commas = [m.end() for m in re.finditer(r",\s*", text[:limit])]
-        fronted_starts = sorted({fronted.end(), *[c for c in commas if c >= fronted.end()]})
+        # The fronted clause goes on over phrases of nouns ("Trong phạm vi, chức năng, nhiệm vụ, ...")
+        # and further fronted clauses ("..., nếu có vướng mắc, ..."); a phrase with a predicate of its
+        # own means the subject was left out ("..., nhiệm vụ phối hợp với các sở, ..."): the later
+        # commas are the predicate's, and what follows them is no subject.
+        fronted_starts = [fronted.end()]
+        for m in re.finditer(r",\s*", text[fronted.end():limit]):
+            phrase = text[fronted_starts[-1]: fronted.end() + m.start()]
+            # A passive participle qualifies a noun ("nhiệm vụ được giao"): no predicate of a clause.
+            if has_predicate(_PARTICIPLE_RE.sub(" ", phrase)) and not _SUBORDINATE_RE.match(phrase):
+                break
+            fronted_starts.append(fronted.end() + m.end())
         starts = fronted_starts + starts
         item_starts.update(fronted_starts)
     sentence_starts: set[int] = set()

@@ -29,8 +29,13 @@ MAX_LIST_WORDS = 40
 _CLOSING_RE = re.compile(r"(?<!\w)liên quan[ ]+$", re.IGNORECASE)
 # A recurring time right after a unit is the adverbial of its clause, never part of its name ("Ủy ban nhân dân
 # cấp huyện hằng năm bố trí ngân sách", "Sở Y tế định kỳ 6 tháng báo cáo").
+# So is a scope of duty ("Các sở, ngành theo chức năng, nhiệm vụ được giao triển khai ...", "UBND cấp
+# huyện trong phạm vi quản lý chỉ đạo ..."): a unit's name never goes on with "theo chức năng".
+_DUTY = r"(?:chức[ ]+năng|nhiệm[ ]+vụ|quyền[ ]+hạn|thẩm[ ]+quyền|trách[ ]+nhiệm|lĩnh[ ]+vực|quản[ ]+lý)"
 _ADVERBIAL_RE = re.compile(
-    r"(?:h[àằ]ng[ ]+(?:năm|quý|tháng|tuần|ngày)|định[ ]+kỳ(?:[ ]+(?:h[àằ]ng[ ]+\w+|\d+[ ]+tháng|\w+[ ]+tháng))?)(?!\w)"
+    r"(?:h[àằ]ng[ ]+(?:năm|quý|tháng|tuần|ngày)|định[ ]+kỳ(?:[ ]+(?:h[àằ]ng[ ]+\w+|\d+[ ]+tháng|\w+[ ]+tháng))?"
+    rf"|(?:theo|trong[ ]+phạm[ ]+vi)(?:[ ]*,?[ ]*{_DUTY})+(?:[ ]+(?:được[ ]+giao|của[ ]+mình|của[ ]+ngành))?"
+    r"|trong[ ]+phạm[ ]+vi)(?!\w)"
 )
 
 
@@ -77,6 +82,11 @@ def _predicates() -> dict[str, str]:
 def _predicate_re() -> re.Pattern[str]:
     phrases = sorted(_predicates(), key=len, reverse=True)
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)", re.IGNORECASE)
+
+
+def has_predicate(text: str) -> bool:
+    """Whether `text` holds a known predicate (a verb of the lexicon as a whole word)."""
+    return _predicate_re().search(text) is not None
 
 
 def predicate_role(phrase: str) -> str | None:
@@ -376,9 +386,11 @@ def split_units(text: str) -> list[str]:
         units, end = parsed
         pieces.extend(u.text for u in units)
         rest = part[end:].strip(" ,.")
-        if rest and pieces and units and part[end - 1 : end] != ",":
+        adverbial = _ADVERBIAL_RE.search(part, units[-1].end, end) if units else None
+        if rest and pieces and units and part[end - 1 : end] != "," and adverbial is None:
             # Words the list parser stopped at still belong to the cell's last unit, as written
-            # ("Huyện H. Khê": the parser stops at "H.", whose dot is kept).
+            # ("Huyện H. Khê": the parser stops at "H.", whose dot is kept); an adverbial it stopped at
+            # ("theo chức năng ...") does not.
             pieces[-1] = part[units[-1].start : len(part.rstrip(" ,."))]
     return [p for p in pieces if p]
 
@@ -481,6 +493,7 @@ __all__ = [
     "unit_key",
     "clear_unit_start",
     "has_open_tail",
+    "has_predicate",
     "head_at",
     "parse_unit_list",
     "pos_subject_end",
