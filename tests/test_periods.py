@@ -14,6 +14,9 @@ from extractor.stages.periods import merge_periods, period_of, time_heading
         ("Bình xét các danh hiệu thi đua năm 2012 (trước ngày15/11).", 2012, False, [], [], ["2012-11-15"]),
         ("báo cáo về Hội đồng trước ngày 15/6 và 15/12 hàng năm.", 2020, False, [], [], ["2020-06-15", "2020-12-15"]),
         ("Thời gian hoàn thành ban hành kế hoạch chậm nhất là ngày 30/01/2026.", 2026, False, [], [], ["2026-01-30"]),
+        # An end limit written without "ngày", and a yearly date of a periodic report ("định kỳ 15/12 hằng năm").
+        ("định kỳ trước 15/11 hằng năm báo cáo tình hình thực hiện", 2018, False, [], [], ["2018-11-15"]),
+        ("định kỳ 15/12 hằng năm báo cáo UBND tỉnh tình hình thực hiện", 2018, False, [], [], ["2018-12-15"]),
         # A range covers its months and quarters and ends on a deadline.
         (
             "được thực hiện từ ngày 01/01/2022 đến 31/12/2022",

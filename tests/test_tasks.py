@@ -598,3 +598,19 @@ def test_timetable_of_hours_takes_the_day_heading_above_it():
         ("Khai mạc Hội nghị", ["2024-03-20"], ["Sở Nội vụ"]),
         ("Tham quan mô hình điểm", ["2024-03-21"], ["Sở Nông nghiệp và Phát triển nông thôn"]),
     ]
+
+
+def test_a_numbered_line_that_only_names_who_acts_heads_the_items_below():
+    """Hà Tĩnh KH 122/2018 (corpus/wild, tune), "III. TỔ CHỨC THỰC HIỆN": "1. Các Sở, ban, ngành, đoàn thể
+    cấp tỉnh; UBND các huyện, thành phố, thị xã căn cứ chức năng, nhiệm vụ, quyền hạn của mình có trách
+    nhiệm:" is no task; its bullets are, led by its units (the scope of duty ends the last unit)."""
+    from tests.test_wild import need_documents
+
+    doc = extract(need_documents() / "province-ubnd-hatinh-kh122-bao-ve-moi-truong-2018.doc")
+    units = ["Các Sở", "ban", "ngành", "đoàn thể cấp tỉnh", "UBND các huyện", "thành phố", "thị xã"]
+    assert not any(t.text.startswith("Các Sở, ban, ngành, đoàn thể cấp tỉnh; UBND các huyện, thành phố, thị xã căn cứ")
+                   for t in doc.tasks)
+    plan = next(t for t in doc.tasks if t.text.startswith("Xây dựng kế hoạch cụ thể của ngành, địa phương mình"))
+    assert plan.lead == units and plan.period.deadlines == ["2018-11-15"]
+    helping = next(t for t in doc.tasks if t.text.startswith("Phối hợp với các đơn vị chủ trì"))
+    assert helping.lead == units

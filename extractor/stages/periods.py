@@ -31,7 +31,8 @@ _MONTH_RANGE_RE = re.compile(
 )
 _NOT_A_MONTH_BEFORE = re.compile(r"(?:\d|mỗi|hằng|hàng|các|những|mấy|vài)\s*$", re.I)
 _DEADLINE_CUE_RE = re.compile(
-    r"(?:trước|chậm nhất(?:\s+là)?|hạn chót|hạn|đến hết|hết|đến|tới|kết thúc)\s*(?:ngày|trong)?\s*(?:là\s+)?$",
+    r"(?:trước|chậm nhất(?:\s+là)?|hạn chót|hạn|đến hết|hết|đến|tới|kết thúc|định kỳ(?:\s+vào)?)\s*(?:ngày|trong)?"
+    r"\s*(?:là\s+)?$",
     re.I,
 )
 _RANGE_START_RE = re.compile(r"từ\s*(?:ngày)?\s*$", re.I)
@@ -238,6 +239,12 @@ def period_of(text: str, plan_year: int | None, scheduled: bool = False) -> Peri
         if not (1 <= month <= 12 and 1 <= day <= 31):
             continue
         before = text[max(0, m.start() - 40) : m.start()]
+        if plan_year is not None and _DEADLINE_CUE_RE.search(before[-24:]):
+            # "trước 15/11 hằng năm báo cáo": an end limit written without "ngày" and its year.
+            b.add_deadline(f"{plan_year:04d}-{month:02d}-{day:02d}")
+            used.append(m.span())
+            b.phrases.append(m.span())
+            continue
         in_brackets = before.endswith("(") and text[m.end() : m.end() + 1] == ")"
         named_day = re.search(r"ngày\s+[A-ZĐÀ-Ỹ][^,;.()]*$", before) is not None
         if in_brackets or named_day:

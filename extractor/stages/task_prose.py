@@ -23,6 +23,7 @@ from extractor.stages.task_tables import day_heading, schedule_entry, schedule_l
 from extractor.vocab.markers import ITEM_MARKER_RE, ITEM_NUMBER_RE
 from extractor.vocab.unit_names import (
     UnitSpan,
+    adverbial_between,
     clear_unit_start,
     has_open_tail,
     has_predicate,
@@ -175,8 +176,10 @@ def unit_subject(text: str) -> tuple[list[str], list[str], int] | None:
         is_item_start = start in item_starts or (start in sentence_starts and clear_unit_start(text, pos))
         if not (is_item_start or cue or assign):
             continue
-        if not after or predicate_role_any(after) is None:
-            # No known predicate ends the subject: let the POS tagger find the verb.
+        strong = any(after.lower().startswith(c) for c in _STRONG_LEAD_CUES)
+        if not strong and (not after or predicate_role_any(after) is None):
+            # No known predicate ends the subject: let the POS tagger find the verb (a lead cue such as
+            # "có trách nhiệm:" ends it itself).
             cut = _pos_cut(text, pos, units, stop)
             if cut is None:
                 continue
@@ -223,6 +226,8 @@ def _subject_at(text: str, pos: int) -> tuple[list[UnitSpan], int] | None:
     if parsed is None:
         return None
     units, stop = parsed
+    if adverbial_between(text, units[-1].end, stop):
+        return units, stop  # "địa phương căn cứ nhiệm vụ được giao, ...": the participle is the adverbial's
     passive = _passive_kind(text, pos, stop)
     if passive == "passive":
         return None
@@ -352,6 +357,13 @@ def _lead_in(title: str) -> list[str] | None:
     if subject is None or subject[2] <= 0 or not title[subject[2] :].strip(" ,:"):
         return None
     return subject[0]
+
+
+def _only_lead_cue(title: str) -> bool:
+    """A lead-in heading whose predicate is only its cue ("Các sở, ngành ... có trách nhiệm:"): it names
+    who does the items below and no work of its own."""
+    subject = unit_subject(title)
+    return subject is not None and title[subject[2] :].strip(" ,:.").lower() in _STRONG_LEAD_CUES
 
 
 _LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -590,8 +602,11 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
             level, body = section.level, section.title
         else:
             body = ITEM_NUMBER_RE.sub("", line, count=1).strip()
+        # A numbered line that only introduces the items below ("1. Các sở, ngành ... có trách nhiệm:")
+        # heads them as a unit heading does, bold or not.
         unit_title = level is not None and (
             bool(heading_units(body.partition(": ")[0])) or person_role(body.partition(": ")[0])
+            or (body.endswith(":") and _only_lead_cue(body.rstrip(" :")))
         )
         if level is not None and (unit_title or _is_heading(line, block.bold, block.start in section_starts)):
             flush()
@@ -611,7 +626,7 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
                 # duties, a unit named by its role in the plan owns the items below it too.
                 units = heading_units(title, passive=True)
             lead_in = None if units or purpose or not (body.endswith(":") or run_on.strip()) else _lead_in(title)
-            if lead_in is not None and not run_on.strip():
+            if lead_in is not None and not run_on.strip() and not _only_lead_cue(title):
                 # "3. Các đơn vị tham mưu, triển khai các mặt công tác, như:": a clause that names its
                 # units is an item (the lead-in of the items below, which inherit its units).
                 offset = block.start + line.index(body)

@@ -30,11 +30,13 @@ _CLOSING_RE = re.compile(r"(?<!\w)liên quan[ ]+$", re.IGNORECASE)
 # A recurring time right after a unit is the adverbial of its clause, never part of its name ("Ủy ban nhân dân
 # cấp huyện hằng năm bố trí ngân sách", "Sở Y tế định kỳ 6 tháng báo cáo").
 # So is a scope of duty ("Các sở, ngành theo chức năng, nhiệm vụ được giao triển khai ...", "UBND cấp
-# huyện trong phạm vi quản lý chỉ đạo ..."): a unit's name never goes on with "theo chức năng".
+# huyện trong phạm vi quản lý chỉ đạo ...", "... căn cứ chức năng, nhiệm vụ của mình có trách nhiệm"):
+# a unit's name never goes on with "theo chức năng".
 _DUTY = r"(?:chức[ ]+năng|nhiệm[ ]+vụ|quyền[ ]+hạn|thẩm[ ]+quyền|trách[ ]+nhiệm|lĩnh[ ]+vực|quản[ ]+lý)"
 _ADVERBIAL_RE = re.compile(
     r"(?:h[àằ]ng[ ]+(?:năm|quý|tháng|tuần|ngày)|định[ ]+kỳ(?:[ ]+(?:h[àằ]ng[ ]+\w+|\d+[ ]+tháng|\w+[ ]+tháng))?"
-    rf"|(?:theo|trong[ ]+phạm[ ]+vi)(?:[ ]*,?[ ]*{_DUTY})+(?:[ ]+(?:được[ ]+giao|của[ ]+mình|của[ ]+ngành))?"
+    rf"|(?:theo|trong[ ]+phạm[ ]+vi|căn[ ]+cứ(?:[ ]+vào)?)(?:[ ]*,?[ ]*{_DUTY})+"
+    r"(?:[ ]+(?:được[ ]+giao|của[ ]+mình|của[ ]+ngành))?"
     r"|trong[ ]+phạm[ ]+vi)(?!\w)"
 )
 
@@ -82,6 +84,12 @@ def _predicates() -> dict[str, str]:
 def _predicate_re() -> re.Pattern[str]:
     phrases = sorted(_predicates(), key=len, reverse=True)
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)", re.IGNORECASE)
+
+
+def adverbial_between(text: str, start: int, stop: int) -> bool:
+    """Whether an adverbial that ends a unit list (a recurring time, a scope of duty) lies in
+    `text[start:stop]`: what follows the list there is the clause's, not the last unit's."""
+    return _ADVERBIAL_RE.search(text, start, stop) is not None
 
 
 def has_predicate(text: str) -> bool:
@@ -489,6 +497,7 @@ def canonical_unit(name: str, province: str | None = None) -> str:
 
 __all__ = [
     "UnitSpan",
+    "adverbial_between",
     "canonical_unit",
     "unit_key",
     "clear_unit_start",
