@@ -614,3 +614,18 @@ def test_a_numbered_line_that_only_names_who_acts_heads_the_items_below():
     assert plan.lead == units and plan.period.deadlines == ["2018-11-15"]
     helping = next(t for t in doc.tasks if t.text.startswith("Phối hợp với các đơn vị chủ trì"))
     assert helping.lead == units
+
+
+def test_an_indicator_table_assigns_each_target_to_its_bulleted_units():
+    """Hà Tĩnh KH 122/2018 (corpus/wild, tune), annex "TT | Chỉ tiêu | Cơ quan chủ trì | Cơ quan phối hợp |
+    Kết quả đến năm 2025" (guidelines notes C8): one task per numbered row, the header no task, and a
+    unit cell written as bullets ("- Sở TN và MT; - UBND các huyện, TP, TX.") gives each unit."""
+    from tests.test_wild import need_documents
+
+    doc = extract(need_documents() / "province-ubnd-hatinh-kh122-bao-ve-moi-truong-2018.doc")
+    assert not any(t.text == "Chỉ tiêu" for t in doc.tasks)
+    first = next(t for t in doc.tasks if t.text.startswith("Tỷ lệ dự án đầu tư có báo cáo ĐTM"))
+    assert first.origin == "table" and first.lead == ["Sở TN và MT", "UBND các huyện, TP, TX"]
+    assert not (first.period.quarters or first.period.months or first.period.deadlines)
+    second = next(t for t in doc.tasks if t.text.startswith("Tỷ lệ khu công nghiệp đang hoạt động"))
+    assert second.lead[0] == "BQL Khu kinh tế tỉnh"

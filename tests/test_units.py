@@ -258,6 +258,11 @@ def test_unit_list_ends_at_a_closing_modifier_or_an_adverbial(clause: str, units
     assert parsed is not None and [u.text for u in parsed[0]] == units
 
 
+def test_a_cell_of_bulleted_units_gives_each_unit() -> None:
+    assert split_units("- Sở TN và MT; - UBND các huyện, TP, TX.") == ["Sở TN và MT", "UBND các huyện, TP, TX"]
+    assert split_units("- BQL Khu kinh tế tỉnh - UBND các huyện") == ["BQL Khu kinh tế tỉnh", "UBND các huyện"]
+
+
 def test_a_cell_ending_in_a_scope_of_duty_keeps_only_its_units() -> None:
     assert split_units("Các sở, ngành theo thẩm quyền xử lý") == ["Các sở", "ngành"]
     assert split_units("Huyện H. Khê") == ["Huyện H. Khê"]  # a stop that is no adverbial stays in the unit

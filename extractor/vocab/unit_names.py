@@ -26,6 +26,7 @@ _HARD_STOPS = '.:!?"“”…\n\t'
 MAX_LIST_WORDS = 40
 # "(có) liên quan" closes the unit it follows ("các sở, ngành liên quan", "các đơn vị có liên quan"): after
 # it only a separator continues the list; any other word opens the predicate.
+_CELL_BULLET_RE = re.compile(r"^[-–+•*]\s*")
 _CLOSING_RE = re.compile(r"(?<!\w)liên quan[ ]+$", re.IGNORECASE)
 # A recurring time right after a unit is the adverbial of its clause, never part of its name ("Ủy ban nhân dân
 # cấp huyện hằng năm bố trí ngân sách", "Sở Y tế định kỳ 6 tháng báo cáo").
@@ -385,6 +386,7 @@ def split_units(text: str) -> list[str]:
         return []
     pieces: list[str] = []
     for part in re.split(r"\s*;\s*", text):
+        part = _CELL_BULLET_RE.sub("", part)  # a cell's list of units in bullets ("- Sở TN và MT; - UBND ...")
         if not part:
             continue
         parsed = parse_unit_list(part, unit_slot=True)
