@@ -527,3 +527,16 @@ def test_a_faint_handwritten_number_on_a_real_scan_is_never_a_wrong_number(real_
     assert doc.metadata.symbol == "KH-BCA-C04"
     if doc.metadata.number is None:
         assert any(w.code == "low-confidence" and "metadata.number" in w.message for w in doc.warnings)
+
+
+def test_issuer_and_motto_run_together_on_a_narrow_header_line():
+    """The VP UBND Hà Tĩnh programme printed to PDF (corpus/wild, tune): the header's columns are set so
+    close that "UỶ BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT" is one run of words; the line splits where
+    the fixed motto begins, so the issuing block reads "Uỷ ban nhân dân tỉnh Hà Tĩnh / Văn phòng", and the
+    date wrapped in its narrow column ("Hà Tĩnh, ngày 28 tháng 02" / "năm 2018") still reads."""
+    from tests.test_wild import need_documents
+
+    doc = extract(need_documents() / "province-vpubnd-hatinh-ctr-cong-tac-thang-03-2018.pdf")
+    assert doc.metadata.issuer == "Văn phòng"
+    assert doc.metadata.parent_issuer is not None and fold(doc.metadata.parent_issuer) == fold("Ủy ban nhân dân tỉnh Hà Tĩnh")
+    assert doc.metadata.issued_date == "2018-02-28"

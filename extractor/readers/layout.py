@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from extractor.base.blocks import Block
 from extractor.base.normalize import clean_text, fold
-from extractor.vocab.frame_lines import APPENDIX_RE, RECIPIENTS, recipients_match
+from extractor.vocab.frame_lines import APPENDIX_RE, MOTTO_RE, RECIPIENTS, recipients_match
 from extractor.vocab.markers import LIST_MARKER_RE
 
 if TYPE_CHECKING:
@@ -269,6 +269,43 @@ def _two_sided(line: Line) -> _Columns | None:
     return left_center, right_center, left[-1].x1, right[0].x0
 
 
+def _motto_sides(line: Line) -> tuple[list[Segment], list[Segment]] | None:
+    """A header line whose issuing body and national motto run together, set too close for a gutter
+    ("UỶ BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT"): split where the motto begins. Its words are fixed
+    (Nghị định 30/2020/NĐ-CP, Phụ lục I; "ĐẢNG CỘNG SẢN VIỆT NAM" for the party) and always stand in the
+    right column, so what precedes them on the line is the left column's."""
+    text = " ".join(s.text for s in line.segments)
+    motto = MOTTO_RE.search(text)
+    if motto is None or not text[: motto.start()].strip():
+        return None
+    left: list[Segment] = []
+    right: list[Segment] = []
+    pos = 0
+    for seg in line.segments:
+        start, end = pos, pos + len(seg.text)
+        pos = end + 1
+        if end <= motto.start():
+            left.append(seg)
+        elif start >= motto.start():
+            right.append(seg)
+        else:  # the motto begins inside this segment: cut it where its characters put the word
+            k = motto.start() - start
+            cut = seg.x0 + (seg.x1 - seg.x0) * k / max(1, len(seg.text))
+            head, tail = seg.text[:k].rstrip(), seg.text[k:].lstrip()
+            if head:
+                left.append(Segment(head, seg.x0, cut, seg.top, seg.bottom, seg.size, seg.bold))
+            right.append(Segment(tail, cut, seg.x1, seg.top, seg.bottom, seg.size, seg.bold))
+    return (left, right) if left and right else None
+
+
+def _motto_columns(line: Line) -> _Columns | None:
+    sides = _motto_sides(line)
+    if sides is None:
+        return None
+    left, right = sides
+    return (left[0].x0 + left[-1].x1) / 2, (right[0].x0 + right[-1].x1) / 2, left[-1].x1, right[0].x0
+
+
 def _sides(line: Line, columns: _Columns) -> tuple[list[Segment], list[Segment]] | None:
     """The line's segments as (left column, right column), or None when they do not fit the two columns.
 
@@ -302,13 +339,13 @@ def _header_region(pages: list[PageContent]) -> tuple[set[int], list[Block]]:
     if not pages or not pages[0].lines:
         return set(), []
     lines = pages[0].lines
-    anchor = next((ln for ln in lines[:5] if _two_sided(ln)), None)
+    anchor = next((ln for ln in lines[:5] if _two_sided(ln) or _motto_columns(ln)), None)
     if anchor is None:
         return set(), []
-    columns = _two_sided(anchor)
+    columns = _two_sided(anchor) or _motto_columns(anchor)
     zone: list[_Sided] = []
     for line in lines[:20]:
-        sides = _sides(line, columns)  # type: ignore[arg-type]
+        sides = _sides(line, columns) or _motto_sides(line)  # type: ignore[arg-type]
         if sides is None:
             if line.top < anchor.top:
                 continue  # a mark above the header does not end it

@@ -203,9 +203,9 @@ def _read_place_date(header: list[Line], meta: Metadata, doubts: _Doubts) -> Non
     for k, line in enumerate(header):
         text, origin = _without_number_and_motto(line.text)
         lines = [line] * len(origin)
-        if re.search(r"ng[àa]y\s*\d{0,2}\s*$", text, re.IGNORECASE) and k + 1 < len(header):
+        if re.search(r"(?:ng[àa]y|th[áa]ng)\s*\d{0,2}\s*$", text, re.IGNORECASE) and k + 1 < len(header):
             following, more = _without_number_and_motto(header[k + 1].text)
-            text = f"{text} {following}"  # "Cao Bằng, ngày" / "tháng 3 năm 2021"
+            text = f"{text} {following}"  # "Cao Bằng, ngày" / "tháng 3 năm 2021"; "..., ngày 28 tháng 02" / "năm 2018"
             origin += [origin[-1] if origin else 0, *more]
             lines += [line] + [header[k + 1]] * len(more)
         match = DATE_LINE_RE.search(text) or DATE_NUMERIC_RE.search(text)
