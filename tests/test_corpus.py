@@ -229,3 +229,27 @@ def test_ocr_of_the_scan_is_close_to_the_source(path: Path) -> None:
     rate = Levenshtein.distance(got, want) / len(want)
     print(f"\n{path.name}: OCR character error rate {rate:.2%} over {len(want)} characters")
     assert rate <= MAX_CER, f"{path.name}: CER {rate:.2%} > {MAX_CER:.0%}"
+
+
+def test_derive_formats_prints_and_scans_a_word_plan(tmp_path: Path) -> None:
+    """scripts/derive_formats.py (issue 17: a Word plan printed to PDF and scanned is scored on the
+    plan's own gold): the printed PDF keeps a text layer, the scan has none, and the manifest rows keep
+    the source's split."""
+    import subprocess
+
+    import pypdfium2 as pdfium
+
+    need_program("soffice")
+    need_program("pdftoppm")
+    source = CORPUS / "docx" / "000_b6e2a91fbbaf595e.docx"
+    manifest = tmp_path / "MANIFEST.tsv"
+    manifest.write_text("file\tsplit\tformat\tsha256\n000_b6e2a91fbbaf595e.docx\ttune\tdocx\tx\n", encoding="utf-8")
+    out = tmp_path / "derived"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "derive_formats.py"), str(out), str(source),
+                    "--manifest", str(manifest)], check=True, capture_output=True)
+    printed, scanned = out / "pdf" / "000_b6e2a91fbbaf595e.pdf", out / "scan" / "000_b6e2a91fbbaf595e.pdf"
+    text = pdfium.PdfDocument(str(printed))[0].get_textpage().get_text_range()
+    assert "KẾ HOẠCH" in text.upper()
+    assert not pdfium.PdfDocument(str(scanned))[0].get_textpage().get_text_range().strip()
+    rows = (out / "scan" / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()
+    assert rows[1].split("\t")[:3] == ["000_b6e2a91fbbaf595e.pdf", "tune", "scan"]

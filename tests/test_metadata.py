@@ -134,6 +134,32 @@ def test_header_columns_merged_on_one_line():
     assert recipients == ["UBND tỉnh (b/c)"]
 
 
+def test_a_header_wrapped_in_narrow_columns():
+    """The header of a Word plan printed by LibreOffice, whose substituted fonts run wider (lines as the
+    Lâm Đồng plans of ../shared/real print): the agency type wraps inside its name ("ỦY BAN NHÂN" / "DÂN"),
+    the symbol inside its code ("Số: /KH-" / "UBND", the right column's lines between) and the date after
+    its month ("..., ngày tháng" / "3 năm 2026")."""
+    blocks = [
+        Block(kind="paragraph", text="ỦY BAN NHÂN", region="header-left"),
+        Block(kind="paragraph", text="DÂN", region="header-left"),
+        Block(kind="paragraph", text="TỈNH LÂM ĐỒNG", region="header-left"),
+        Block(kind="paragraph", text="Số: /KH-", region="header-left"),
+        Block(kind="paragraph", text="CỘNG HÒA XÃ HỘI CHỦ NGHĨA", region="header-right"),
+        Block(kind="paragraph", text="VIỆT NAM", region="header-right"),
+        Block(kind="paragraph", text="Độc lập - Tự do - Hạnh phúc", region="header-right"),
+        Block(kind="paragraph", text="UBND", region="header-left"),
+        Block(kind="paragraph", text="Lâm Đồng, ngày tháng", region="header-right"),
+        Block(kind="paragraph", text="3 năm 2026"),
+        Block(kind="paragraph", text="KẾ HOẠCH", align="center", bold=True),
+        Block(kind="paragraph", text="Tăng cường công tác phòng, chống ma túy năm 2026", align="center", bold=True),
+        Block(kind="paragraph", text="Căn cứ tình hình thực tế, Ủy ban nhân dân tỉnh ban hành Kế hoạch."),
+    ]
+    meta, _, _ = extract_metadata(assemble(blocks), [])
+    assert meta.issuer == "Ủy ban nhân dân tỉnh Lâm Đồng" and meta.parent_issuer is None
+    assert meta.number is None and meta.symbol == "KH-UBND"
+    assert meta.issued_date == "2026-03"
+
+
 def test_regions_in_reverse_order_and_wrapped_issuer():
     blocks = [
         Block(kind="paragraph", text="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", region="header-right"),

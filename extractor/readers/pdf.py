@@ -12,8 +12,9 @@ the table grid comes from `pdf_tables.py`. This module reads the pages and their
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from extractor.base.blocks import ReadResult
 from extractor.base.errors import LimitExceeded, VnplanError
@@ -23,7 +24,7 @@ from extractor.readers import text_layer
 from extractor.readers.layout import GUTTER_EM, Line, PageContent, Segment, TableRows, blocks_from_pages
 from extractor.readers.ocr import attach_confidence
 from extractor.readers.pdf_tables import DrawnChar, PlumberDoc, has_ruling_lines, page_tables
-from extractor.readers.pdf_text import StyleCache, char_codes, text_object_getter
+from extractor.readers.pdf_text import StyleCache, char_calls, char_codes
 
 # ---------------------------------------------------------------------------------------------------
 # Reading
@@ -164,14 +165,20 @@ def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent]
 _SPACE_CODES = frozenset(code for code in range(0x3001) if chr(code).isspace())
 
 
-@dataclass(slots=True)
-class _Char:
+class _Char(NamedTuple):
+    """A character of a run (a space has no box: x0, x1 and baseline 0). The hot loop makes one for
+    every character with `_new_char(_Char, (...))`, tuple's own constructor, at half the cost of a call
+    of the class."""
+
     ch: str
     x0: float
     x1: float
     baseline: float
     size: float
     font: str
+
+
+_new_char = tuple.__new__
 
 
 def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = None) -> tuple[list[list[_Char]], set[str]]:  # noqa: ANN001, E501
@@ -195,9 +202,9 @@ def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = Non
     rect = raw.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
-    get_box, get_origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
-    is_generated = raw.FPDFText_IsGenerated
-    get_object = text_object_getter()
+    calls = char_calls(handle)
+    fast = calls.handle  # what the bound calls take: `handle` itself, or it as a ready c_void_p
+    get_box, get_origin, is_generated, get_object = calls.loose_box, calls.origin, calls.is_generated, calls.text_object
     style_of = StyleCache(handle, min_size=1.5)
     styles = style_of.by_object
     runs: list[list[_Char]] = []
@@ -225,18 +232,18 @@ def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = Non
                 if not 0xDC00 <= low <= 0xDFFF:
                     continue  # a lone half is no character
                 code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-        obj = get_object(handle, i)
+        obj = get_object(fast, i)
         style = styles.get(obj)
         if style is None:
             style = style_of(i, obj)
         font, size, true_size = style
         if code in spaces:
             if run:
-                run.append(_Char(chr(code), 0.0, 0.0, 0.0, run[-1].size, font))
-            if drawn is None or is_generated(handle, i) == 1:
+                run.append(_new_char(_Char, (chr(code), 0.0, 0.0, 0.0, run[-1].size, font)))
+            if drawn is None or is_generated(fast, i) == 1:
                 continue
-        get_box(handle, i, rect_ref)
-        x0, bottom = rect.left, rect.bottom
+        get_box(fast, i, rect_ref)
+        x0, x1, bottom = rect.left, rect.right, rect.bottom
         # A text object's characters share a baseline (unless rotated or set vertically); pdfium puts the
         # loose box's bottom at a fixed depth below it, so the same bottom in the same object is the same
         # baseline, and only a new bottom asks pdfium for the origin.
@@ -244,13 +251,13 @@ def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = Non
         if known is not None and known[0] == bottom:
             baseline = known[1]
         else:
-            get_origin(handle, i, ox_ref, oy_ref)
+            get_origin(fast, i, ox_ref, oy_ref)
             baseline = page_height - oy.value
             baselines[obj] = (bottom, baseline)
         # pdfium reports a hyphen that ends a line as 2; the glyph is drawn, so it is text ("Lao động-").
         ch = "-" if code == 2 else chr(code)
         if drawn is not None:
-            drawn.append((ch, x0, rect.right, baseline, true_size, font))
+            drawn.append((ch, x0, x1, baseline, true_size, font))
             if code in spaces:  # a drawn space: a cell's word break, never a run's character
                 continue
         if have_last:
@@ -263,8 +270,8 @@ def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = Non
             if rise > limit or -rise > limit or gap > gutter * em or gap < back * em:
                 runs.append(run)
                 run = []
-        run.append(_Char(ch, x0, rect.right, baseline, size, font))
-        last_baseline, last_x1, last_size = baseline, rect.right, size
+        run.append(_new_char(_Char, (ch, x0, x1, baseline, size, font)))
+        last_baseline, last_x1, last_size = baseline, x1, size
         have_last = True
     if run:
         runs.append(run)
@@ -280,8 +287,32 @@ def _last_ink(run: list[_Char]) -> _Char | None:
     return None
 
 
+@cache
+def _legacy_font(font: str) -> bool:
+    from extractor.readers import legacy
+
+    return legacy.font_encoding(font) is not None
+
+
 def _run_text(chars: list[_Char]) -> str:
     """Text of characters on one line: legacy-font runs converted, a space where the ink has a gap."""
+    if any(_legacy_font(font) for font in {char.font for char in chars}):
+        return _legacy_run_text(chars)
+    parts: list[str] = []
+    previous_ink = False  # the previous character is ink (not a space); then its right edge and size:
+    previous_x1 = previous_size = 0.0
+    for char in chars:
+        ch = char.ch
+        ink = not ch.isspace()
+        if ink and previous_ink and char.x0 - previous_x1 > 0.12 * (previous_size if previous_size > 4.0 else 4.0):
+            parts.append(" ")
+        parts.append(ch)
+        previous_ink, previous_x1, previous_size = ink, char.x1, char.size
+    return clean_text("".join(parts))
+
+
+def _legacy_run_text(chars: list[_Char]) -> str:
+    """`_run_text` where some font is legacy: each font's stretch between gaps converted on its own."""
     from extractor.readers import legacy
 
     parts: list[str] = []

@@ -10,6 +10,9 @@ import array
 import ctypes
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 
 def char_codes(handle, count: int) -> list[int]:  # noqa: ANN001 - an FPDF_TEXTPAGE
@@ -51,6 +54,54 @@ def text_object_getter() -> Callable[[object, int], int | None]:
     function.argtypes = raw.FPDFText_GetTextObject.argtypes
     function.restype = ctypes.c_void_p
     return function
+
+
+@dataclass(frozen=True, slots=True)
+class CharCalls:
+    """pdfium's per-character calls of one text page, bound for speed: `handle` is what they take first.
+
+    pypdfium2's bindings convert every argument through ctypes' `argtypes` on every call, which costs
+    more than the call; bound without `argtypes`, with the text page as a ready `c_void_p`, the index as
+    a plain C int and the out-arguments as `byref`s, a call costs about half. Where the bindings do not
+    expose their library, pypdfium2's own functions (and the text page object) are used.
+    """
+
+    handle: object
+    text_object: Callable[[object, int], int | None]  # (handle, index) -> the text object's address
+    loose_box: Callable[..., int]  # (handle, index, byref(FS_RECTF))
+    origin: Callable[..., int]  # (handle, index, byref(c_double), byref(c_double))
+    is_generated: Callable[[object, int], int]
+
+
+def char_calls(handle) -> CharCalls:  # noqa: ANN001 - an FPDF_TEXTPAGE
+    import pypdfium2.raw as raw
+
+    functions = _unconverted_functions()
+    if functions is None:
+        return CharCalls(handle, text_object_getter(), raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin,
+                         raw.FPDFText_IsGenerated)
+    return CharCalls(ctypes.cast(handle, ctypes.c_void_p), *functions)
+
+
+@cache
+def _unconverted_functions() -> tuple[Callable[..., Any], ...] | None:
+    """FPDFText_GetTextObject, _GetLooseCharBox, _GetCharOrigin, _IsGenerated without `argtypes`."""
+    import pypdfium2.raw as raw
+
+    try:
+        from pypdfium2_raw import bindings
+
+        library = bindings._libs["pdfium"]
+        function_type = type(raw.FPDFText_GetTextObject)
+        functions = [function_type((name, library)) for name in
+                     ("FPDFText_GetTextObject", "FPDFText_GetLooseCharBox", "FPDFText_GetCharOrigin",
+                      "FPDFText_IsGenerated")]
+    except (ImportError, AttributeError, KeyError, TypeError):
+        return None
+    functions[0].restype = ctypes.c_void_p  # the address as an int (None for no object)
+    for function in functions[1:]:
+        function.restype = ctypes.c_int
+    return tuple(functions)
 
 
 class StyleCache:

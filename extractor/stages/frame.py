@@ -321,8 +321,9 @@ def _find_head(frame: Frame) -> None:
 
 
 def _continues_date(lines: list[Line], i: int) -> bool:
-    """The rest of a place-and-date line wrapped in a narrow column ("tháng 3 năm 2021", "năm 2018")."""
-    return i > 0 and bool(re.match(r"^\s*(?:tháng\b.*)?năm\s*\d{4}", lines[i].text, re.IGNORECASE))
+    """The rest of a place-and-date line wrapped in a narrow column ("tháng 3 năm 2021", "3 năm 2026",
+    "năm 2018")."""
+    return i > 0 and bool(re.match(r"^\s*(?:tháng\b.*|\d{1,2}\s+)?năm\s*\d{4}", lines[i].text, re.IGNORECASE))
 
 
 _TERMINAL = re.compile(r"[.;:!?]\s*$")

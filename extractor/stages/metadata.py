@@ -146,8 +146,17 @@ class _Doubts:
 # --- number, place and date -------------------------------------------------------------------------
 
 
+# A "Số:" line broken inside its symbol by a narrow column ("Số: /KH-" / "UBND"), and the code's rest.
+_BROKEN_CODE_RE = re.compile(r"(?<!\w)Số\b.*[/\-–]\s*$", re.IGNORECASE)
+_CODE_REST_RE = re.compile(r"^\s*[A-ZĐ0-9][A-ZĐ0-9&.\-–]*\s*$")
+
+
 def _read_number(header: list[Line], meta: Metadata, doubts: _Doubts) -> None:
-    for line in header:
+    for k, line in enumerate(header):
+        # The code's rest is the next line of the same column (the right column's lines may come between).
+        rest = next((ln for ln in header[k + 1 :] if ln.region == line.region), None)
+        if rest is not None and _BROKEN_CODE_RE.search(line.text) and _CODE_REST_RE.match(rest.text):
+            line = Line(line.index, line.block, line.text.rstrip() + rest.text.strip())
         match = NUMBER_RE.search(line.text)
         if not match:
             continue
@@ -292,7 +301,8 @@ def _issuer_lines(header: list[Line]) -> list[str]:
         motto = MOTTO_RE.search(text)
         if motto:
             text = text[: motto.start()]  # "UBND TỈNH X CỘNG HÒA XÃ HỘI ..." on one line
-        number = NUMBER_RE.search(text) or symbol_only_line(text)
+        # A "Số:" line broken inside its symbol ("Số: /KH-" / "UBND") closes the block as a whole one does.
+        number = NUMBER_RE.search(text) or symbol_only_line(text) or _BROKEN_CODE_RE.search(text)
         if number:
             text = text[: number.start()]
             if out:
@@ -355,8 +365,13 @@ def _continues(previous: str, line: str) -> bool:
         return True
     if line[:1] in "-&," + DASHES or _starts_with(line, "function"):
         return True
-    bare_agency = " ".join(previous.upper().split()) in _issuer_words().get("agency", set())
-    if bare_agency:
+    upper = " ".join(previous.upper().split())
+    agencies = _issuer_words().get("agency", set())
+    if upper in agencies:
+        return True
+    # A name wrapped inside its agency type ("ỦY BAN NHÂN" / "DÂN" in a narrow header column).
+    joined = f"{upper} {' '.join(line.upper().split())}"
+    if any(a.startswith(upper + " ") and (joined.startswith(a) or a.startswith(joined)) for a in agencies):
         return True
     return _starts_with(line, "unit") and not _has_place(previous)
 
