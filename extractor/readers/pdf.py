@@ -1,9 +1,9 @@
 """PDF (.pdf): born-digital text with pypdfium2, ruled tables with pdfplumber, scanned pages with OCR.
 
-Speed: pypdfium2 gives every character with its box and font in one pass; on pages that draw ruling
-lines, pdfplumber's table finder runs on edges and characters read from pdfium (`pdf_tables.py`). Pages
-without a usable text layer (a page image with at most a small stamp of text over it) are rendered and
-read by Tesseract (`ocr.py`).
+Speed: pypdfium2 gives every character with its box and font in one pass (two ctypes calls a character,
+bound without argument conversion: `pdf_text.py`); on pages that draw ruling lines, pdfplumber's table
+finder runs on edges and characters read from pdfium (`pdf_tables.py`). Pages without a usable text layer
+(a page image with at most a small stamp of text over it) are rendered and read by Tesseract (`ocr.py`).
 
 Both paths produce the same positioned `Line`s, which the layout step (`layout.py`) turns into blocks;
 the table grid comes from `pdf_tables.py`. This module reads the pages and their characters.
@@ -12,9 +12,10 @@ the table grid comes from `pdf_tables.py`. This module reads the pages and their
 from __future__ import annotations
 
 import ctypes
+from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
-from typing import NamedTuple
 
 from extractor.base.blocks import ReadResult
 from extractor.base.errors import LimitExceeded, VnplanError
@@ -165,10 +166,9 @@ def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent]
 _SPACE_CODES = frozenset(code for code in range(0x3001) if chr(code).isspace())
 
 
-class _Char(NamedTuple):
-    """A character of a run (a space has no box: x0, x1 and baseline 0). The hot loop makes one for
-    every character with `_new_char(_Char, (...))`, tuple's own constructor, at half the cost of a call
-    of the class."""
+@dataclass(slots=True)
+class _Char:
+    """A character of a run (a space has no box: x0, x1 and baseline 0)."""
 
     ch: str
     x0: float
@@ -176,9 +176,6 @@ class _Char(NamedTuple):
     baseline: float
     size: float
     font: str
-
-
-_new_char = tuple.__new__
 
 
 def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = None) -> tuple[list[list[_Char]], set[str]]:  # noqa: ANN001, E501
@@ -191,6 +188,8 @@ def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = Non
     pdfium as it can: the codes come in bulk, the font and size once per text object (every character
     of an object shares them), the baseline once per text object and box bottom, a space asks for
     nothing more (its box is never used downstream), and the last character's position stays in locals.
+    The two calls left per character (its text object and its box) go through `pdf_text.char_calls`,
+    bound without ctypes' argument conversion.
     """
     import pypdfium2.raw as raw
 
@@ -204,7 +203,7 @@ def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = Non
     rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
     calls = char_calls(handle)
     fast = calls.handle  # what the bound calls take: `handle` itself, or it as a ready c_void_p
-    get_box, get_origin, is_generated, get_object = calls.loose_box, calls.origin, calls.is_generated, calls.text_object
+    get_object, get_box, get_origin, is_generated = calls.text_object, calls.loose_box, calls.origin, calls.is_generated
     style_of = StyleCache(handle, min_size=1.5)
     styles = style_of.by_object
     runs: list[list[_Char]] = []
@@ -239,7 +238,7 @@ def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = Non
         font, size, true_size = style
         if code in spaces:
             if run:
-                run.append(_new_char(_Char, (chr(code), 0.0, 0.0, 0.0, run[-1].size, font)))
+                run.append(_Char(chr(code), 0.0, 0.0, 0.0, run[-1].size, font))
             if drawn is None or is_generated(fast, i) == 1:
                 continue
         get_box(fast, i, rect_ref)
@@ -270,7 +269,7 @@ def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = Non
             if rise > limit or -rise > limit or gap > gutter * em or gap < back * em:
                 runs.append(run)
                 run = []
-        run.append(_new_char(_Char, (ch, x0, x1, baseline, size, font)))
+        run.append(_Char(ch, x0, x1, baseline, size, font))
         last_baseline, last_x1, last_size = baseline, x1, size
         have_last = True
     if run:
@@ -298,17 +297,15 @@ def _run_text(chars: list[_Char]) -> str:
     """Text of characters on one line: legacy-font runs converted, a space where the ink has a gap."""
     if any(_legacy_font(font) for font in {char.font for char in chars}):
         return _legacy_run_text(chars)
-    parts: list[str] = []
-    previous_ink = False  # the previous character is ink (not a space); then its right edge and size:
-    previous_x1 = previous_size = 0.0
-    for char in chars:
-        ch = char.ch
-        ink = not ch.isspace()
-        if ink and previous_ink and char.x0 - previous_x1 > 0.12 * (previous_size if previous_size > 4.0 else 4.0):
-            parts.append(" ")
-        parts.append(ch)
-        previous_ink, previous_x1, previous_size = ink, char.x1, char.size
-    return clean_text("".join(parts))
+    texts = [char.ch for char in chars]
+    # A gap between two ink characters wider than 0.12 of the left one's size (at least 4) is a space;
+    # the distance is tested first, as it is cheaper and rarely passes.
+    gaps = [i for i, (left, right) in enumerate(pairwise(chars), 1)
+            if right.x0 - left.x1 > 0.12 * (left.size if left.size > 4.0 else 4.0)
+            and not left.ch.isspace() and not right.ch.isspace()]
+    for i in reversed(gaps):
+        texts.insert(i, " ")
+    return clean_text("".join(texts))
 
 
 def _legacy_run_text(chars: list[_Char]) -> str:
@@ -350,8 +347,12 @@ def _median(values: list[float]) -> float:
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
-def _segment(chars: list[_Char], with_text: bool = True) -> Segment | None:
-    """The run as a segment; only its box (no text, no weight) when grouping runs into lines."""
+def _segment(chars: list[_Char], with_text: bool = True, box: Segment | None = None) -> Segment | None:
+    """The run as a segment; only its box (no text, no weight) when grouping runs into lines. `box` is
+    the box already made of these same characters, so that only the text and weight are left to do."""
+    if box is not None:
+        fonts = [c.font for c in chars if not c.ch.isspace()]
+        return Segment(_run_text(chars), box.x0, box.x1, box.top, box.bottom, box.size, _mostly_bold(fonts))
     ink = [c for c in chars if not c.ch.isspace()]
     if not ink:
         return None
@@ -360,15 +361,20 @@ def _segment(chars: list[_Char], with_text: bool = True) -> Segment | None:
     x1 = max([c.x1 for c in ink])
     if not with_text:
         return Segment("", ink[0].x0, x1, baseline - 0.8 * size, baseline + 0.2 * size, size)
-    fonts = [c.font for c in ink]
-    bold = sum(fonts.count(font) for font in set(fonts) if "bold" in font.lower()) * 2 > len(ink)
+    bold = _mostly_bold([c.font for c in ink])
     return Segment(_run_text(chars), ink[0].x0, x1, baseline - 0.8 * size, baseline + 0.2 * size, size, bold)
+
+
+def _mostly_bold(fonts: list[str]) -> bool:
+    """Whether over half of the ink characters (given by their fonts) are in a bold font."""
+    return sum(fonts.count(font) for font in set(fonts) if "bold" in font.lower()) * 2 > len(fonts)
 
 
 def _lines_from_runs(runs: list[list[_Char]], page: int) -> list[Line]:
     """Group runs into visual lines (vertical overlap) and re-cut each line into segments at wide gaps."""
     pieces = [(run, _segment(run, with_text=False)) for run in runs]
     placed = sorted(((r, s) for r, s in pieces if s is not None), key=lambda p: (p[1].top, p[1].x0))
+    boxes = {id(run): seg for run, seg in placed}  # `placed` keeps every run alive, so ids stay unique
     groups: list[list[tuple[list[_Char], Segment]]] = []
     tops: list[float] = []  # each group's top and bottom, kept as runs join it
     bottoms: list[float] = []
@@ -396,9 +402,11 @@ def _lines_from_runs(runs: list[list[_Char]], page: int) -> list[Line]:
                 ink = [c for c in merged[-1] + run if not c.ch.isspace()]
                 merged[-1] = sorted(ink, key=lambda c: c.x0)
             else:
-                merged.append(list(run))
+                merged.append(run)  # runs are never changed in place: a merge or a join makes a new list
             last_x1 = max(last_x1, seg.x1)
-        segments = [s for s in (_segment(chars) for chars in _split_wide_gaps(merged)) if s and s.text]
+        # A piece that is one run as it was placed (the usual case) keeps the box computed for it.
+        pieces_out = (_segment(chars, box=boxes.get(id(chars))) for chars in _split_wide_gaps(merged))
+        segments = [s for s in pieces_out if s and s.text]
         if segments:
             lines.append(Line(page, segments))
     lines.sort(key=lambda ln: ln.top)

@@ -66,10 +66,11 @@ def page_tables(page, drawn: list[DrawnChar], index: int, legacy_fonts: set[str]
         return []
     if not tables:
         return []
-    grid.chars = grid.page_chars = plumber_chars(drawn)
     # Each table gets only the characters whose middle lies inside it (the only ones its cells can hold,
-    # by `Table.extract`'s test); the font test of `_table_rows` reads all of them (`page_chars`).
-    tables = [Table(_PageGrid(grid.edges, _chars_within(grid.chars, t.bbox), grid.chars), t.cells)  # type: ignore[arg-type]
+    # by `Table.extract`'s test), made into pdfplumber's dicts only then; the font test of `_table_rows`
+    # reads all of the page's (`page_chars`), needed only where the page has legacy fonts.
+    grid.chars = grid.page_chars = plumber_chars(drawn) if legacy_fonts else []
+    tables = [Table(_PageGrid(grid.edges, plumber_chars(_drawn_within(drawn, t.bbox)), grid.chars), t.cells)  # type: ignore[arg-type]
               for t in tables]
     return _found(grid, tables, index, legacy_fonts)
 
@@ -84,10 +85,11 @@ class _PageGrid:
         self.bbox = (0.0, 0.0, 0.0, 0.0)  # only read for explicit lines, which are not used
 
 
-def _chars_within(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
-    """The characters `Table.extract` could place in a cell of `bbox` (its test: the middle, half-open)."""
+def _drawn_within(drawn: list[DrawnChar], bbox: tuple[float, float, float, float]) -> list[DrawnChar]:
+    """The characters `Table.extract` could place in a cell of `bbox` (its test: the middle, half-open),
+    with the middle computed as it is from their `plumber_chars` dicts (top = baseline - size)."""
     x0, top, x1, bottom = bbox
-    return [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+    return [c for c in drawn if x0 <= (c[1] + c[2]) / 2 < x1 and top <= ((c[3] - c[4]) + c[3]) / 2 < bottom]
 
 
 def _plain_geometry(page) -> bool:  # noqa: ANN001

@@ -14,14 +14,16 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.base.blocks import Layout
+from extractor.base.normalize import fold
 from extractor.stages.periods import period_of
 from extractor.stages.task_tables import classify_header
-from extractor.vocab.unit_names import split_units
+from extractor.vocab.unit_names import parse_unit_list, split_units
 from models import Period, Section
 
 # The field a label names; "thực hiện" alone (Phương thức / Đơn vị thực hiện) names who carries it out.
 _FIELDS = {"lead": "units", "coordinating": "units", "time": "time", "content": "content", "product": "content"}
 _LABEL_WORDS = 5  # a label is a column name ("Phương thức thực hiện", "Thời gian hoàn thành")
+_UNIT_LABEL_RE = re.compile(r"(?<!\w)(?:đơn vị|cơ quan|chủ trì|phối hợp)(?!\w)")
 _MARKER_RE = re.compile(r"^\s*(?:[-–+•*]|\(?\d{1,2}[.)])\s*")
 
 
@@ -93,16 +95,20 @@ def find_records(layout: Layout, sections: list[Section], plan_year: int | None)
             fields.setdefault(kind or "", []).append(part)
         record = Record(section=section, fields=fields)
         for part in fields.get("units", []):
+            # A part labelled by the unit ("Đơn vị thực hiện: Thanh tra tỉnh") holds names; a part on the
+            # way of doing ("Phương thức thực hiện") holds sentences, whose units need a clear start.
+            names = _UNIT_LABEL_RE.search(fold(_label_part(part.title))) is not None
             for text, _, _ in _statements(layout, part):
-                record.units += [u for u in split_units(text) if u not in record.units]
+                parsed = parse_unit_list(text) if not names else None
+                units = split_units(text) if names else [u.text for u in parsed[0]] if parsed else []
+                record.units += [u for u in units if u not in record.units]
         for part in fields.get("time", []):
-            statements = _statements(layout, part)
+            statements = [(text, start, end, period_of(text.lower(), plan_year))
+                          for text, start, end in _statements(layout, part)]
             if len(statements) == 1:
-                record.period = period_of(statements[0][0].lower(), plan_year)
+                record.period = statements[0][3]
             else:
-                record.activities.extend(
-                    (text, start, end, period_of(text.lower(), plan_year)) for text, start, end in statements
-                )
+                record.activities.extend(statements)
         records.append(record)
     return records
 
