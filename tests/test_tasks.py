@@ -632,3 +632,15 @@ def test_an_indicator_table_assigns_each_target_to_its_bulleted_units():
     assert not (first.period.quarters or first.period.months or first.period.deadlines)
     second = next(t for t in doc.tasks if t.text.startswith("Tỷ lệ khu công nghiệp đang hoạt động"))
     assert second.lead[0] == "BQL Khu kinh tế tỉnh"
+
+
+def test_an_ocr_header_one_letter_off_still_names_its_column():
+    """A monthly programme printed and scanned (scripts/derive_formats.py): OCR reads the day column's
+    header "Ngày" as "Ngà" or "Nga y"; in an OCR'd row a one-word header one edit from a keyword of four
+    letters or more names that column, so the days still give each entry its date. Typed text is exact."""
+    from extractor.stages.task_tables import header_map
+
+    cells = ["Ngà", "Nội dung công việc", "Cơ quan Chuẩn bị", "Lãnh đạo Chủ trì"]
+    assert header_map(cells, ocr=True) == {0: "time", 1: "content", 2: "lead", 3: "lead_more"}
+    assert header_map(["Nga y", *cells[1:]], ocr=True)[0] == "time"
+    assert 0 not in (header_map(cells) or {})

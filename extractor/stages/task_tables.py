@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 from extractor.base.blocks import Block, Layout
 from extractor.base.normalize import fold
 from extractor.base.resources import read_csv
@@ -206,7 +208,7 @@ def _keywords() -> dict[str, list[str]]:
     return table
 
 
-def classify_header(cell: str) -> str | None:
+def classify_header(cell: str, ocr: bool = False) -> str | None:
     """Meaning of a header cell ("Đơn vị phối hợp" -> coordinating), by keywords on folded text."""
     key = fold(cell)
     if not key:
@@ -224,6 +226,13 @@ def classify_header(cell: str) -> str | None:
     for column in _COLUMN_PRIORITY:
         if any(compact == word.replace(" ", "") for word in keywords.get(column, [])):
             return column
+    if ocr and len(key.split()) <= 2 and len(compact) >= 3:
+        # A one-word header OCR read one letter short or wrong ("Ngà", "Nga y" for "Ngày"): a one-word
+        # keyword of four letters or more one edit away. Only for OCR'd rows, whose letters are doubtful.
+        for column in _COLUMN_PRIORITY:
+            if any(" " not in word and len(word) >= 4 and Levenshtein.distance(compact, word) == 1
+                   for word in keywords.get(column, [])):
+                return column
     return None
 
 
@@ -233,18 +242,19 @@ _PASSIVE_HEADER_RE = re.compile(r"(?<!\w)được(?!\w)")
 _LEAD_CUE_HEADERS = ("chủ trì", "thực hiện", "trách nhiệm")
 
 
-def header_map(cells: list[str]) -> dict[int, str] | None:
+def header_map(cells: list[str], ocr: bool = False) -> dict[int, str] | None:
     """Column index -> meaning when `cells` is a task-table header (a content column and a unit or
     time column), else None.
 
     A schedule without a content column ("STT | Đơn vị được kiểm tra | Thời gian kiểm tra") lists the
     units visited or served, each at its time: the unit column is then the row's text ("content"), and
-    also its lead ("content_lead") only where the header says the unit acts ("Đơn vị thực hiện")."""
+    also its lead ("content_lead") only where the header says the unit acts ("Đơn vị thực hiện").
+    `ocr`: the row was read by OCR, so a one-word header one letter off a keyword still names its column."""
     mapping: dict[int, str] = {}
     for index, cell in enumerate(cells):
         if len(cell) > 60:
             return None
-        column = classify_header(cell)
+        column = classify_header(cell, ocr)
         if column == "lead" and "lead" in mapping.values() and "lead_more" not in mapping.values():
             # A second column of who acts ("Cơ quan chuẩn bị" beside "Lãnh đạo chủ trì"): its units lead too.
             mapping[index] = "lead_more"
@@ -278,7 +288,7 @@ def find_table_tasks(layout: Layout, plan_year: int | None, plan_month: int | No
         start = 0
         own = None
         for index, row in enumerate(rows[:3]):
-            own = header_map(row.cells or [])
+            own = header_map(row.cells or [], row.ocr)
             if own:
                 start = index + 1
                 break
