@@ -120,3 +120,21 @@ def test_a_reports_data_period_is_not_its_time():
 def test_compact_day_ranges_give_their_months_and_end(text: str, months: list[int], deadlines: list[str]):
     period = period_of(text, 2018)
     assert period.months == months and period.deadlines == deadlines
+
+
+@pytest.mark.parametrize(
+    ("text", "quarters"),
+    [
+        # OCR's readings of a quarter's numeral (the printed-and-scanned KH 122 annex): fused or misread strokes.
+        ("Quý HI/2019", [3]),
+        ("Quý II1/2018", [3]),
+        ("quý Il/2020", [2]),
+        # Typed numerals and digits as before; what no numeral shows gives none.
+        ("Quý IV/2018", [4]),
+        ("Quý 1/2018", [1]),
+        ("Quý 11/2020", []),
+        ("Quý hiệu", []),
+    ],
+)
+def test_quarter_numerals_as_ocr_reads_them(text: str, quarters: list[int]) -> None:
+    assert period_of(text, 2018).quarters == quarters

@@ -19,7 +19,22 @@ from extractor.vocab.dates import DateMatch, find_dates
 from models import Period
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_QUARTER_RE = re.compile(r"(?<![\w])(?<!hằng )(?<!hàng )(?<!mỗi )qu[ýí]\s+(iv|i{1,3}|[1-4])(?![\w])", re.I)
+# A quarter's numeral as OCR misreads it: "HI" or "IH" for "III" (two strokes fused into an H), "II1" or
+# "Il" (a stroke read as a digit one or an l). Typed text never writes these after "Quý", so they are read
+# as the numeral they show; a bare digit stays the digit.
+_OCR_QUARTER = r"[ilh1|]*[ih][ilh1|]*v?"
+_QUARTER_RE = re.compile(
+    rf"(?<![\w])(?<!hằng )(?<!hàng )(?<!mỗi )qu[ýí]\s+(iv|i{{1,3}}|[1-4]|{_OCR_QUARTER})(?![\w])", re.I
+)
+
+
+def quarter_number(numeral: str) -> int | None:
+    """The quarter a numeral after "Quý" names ("II", "3", OCR's "HI"), or None."""
+    key = numeral.lower()
+    if key in _ROMAN:
+        return _ROMAN[key]
+    read = re.sub(r"[l1|]", "i", key.replace("h", "ii"))
+    return _ROMAN.get(read) if read in ("i", "ii", "iii", "iv") else None
 _MONTH_RE = re.compile(
     r"(?<![\w])th[áa]ng\s+(\d{1,2})(?:\s*(?:/|-|\.|năm)\s*(\d{4}))?(?![\w/])(?!\s*(?:chuyên|lần|đợt|bài|tin))",
     re.I,
@@ -271,7 +286,10 @@ def _undated_period(text: str) -> Period:
 
 def _add_quarters_and_recurring(b: _Builder, text: str) -> None:
     for m in _QUARTER_RE.finditer(text):
-        b.add_quarter(_ROMAN[m[1].lower()])
+        quarter = quarter_number(m[1])
+        if quarter is None:
+            continue
+        b.add_quarter(quarter)
         b.phrases.append(m.span())
     recurring = _RECURRING_RE.search(text)
     if recurring:
