@@ -160,6 +160,30 @@ def test_a_header_wrapped_in_narrow_columns():
     assert meta.issued_date == "2026-03"
 
 
+def test_old_tone_placement_and_a_wrapped_date_in_the_header():
+    """A scanned copy of the VP UBND Hà Tĩnh programme (scripts/derive_formats.py): "UỶ BAN NHÂN DÂN" (the
+    old tone placement) is the bare agency type its next line completes, and the place-and-date line
+    wrapped in its column ("Hà Tĩnh, ngày 31 tháng 01" / "năm 2018") closes the header, so the greeting
+    under it ("CHÚC MỪNG NĂM MỚI") is not the issuer."""
+    blocks = [
+        Block(kind="paragraph", text="UỶ BAN NHÂN DÂN", region="header-left"),
+        Block(kind="paragraph", text="TỈNH HÀ TĨNH", region="header-left"),
+        Block(kind="paragraph", text="VĂN PHÒNG", region="header-left"),
+        Block(kind="paragraph", text="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", region="header-right"),
+        Block(kind="paragraph", text="Độc lập - Tự do - Hạnh phúc", region="header-right"),
+        Block(kind="paragraph", text="Hà Tĩnh, ngày 31 tháng 01", region="header-right"),
+        Block(kind="paragraph", text="năm 2018"),
+        Block(kind="paragraph", text="CHÚC MỪNG NĂM MỚI", align="center", bold=True),
+        Block(kind="paragraph", text="CHƯƠNG TRÌNH", align="center", bold=True),
+        Block(kind="paragraph", text="Công tác tháng 02 năm 2018 của Ủy ban nhân dân tỉnh", align="center", bold=True),
+        Block(kind="paragraph", text="1. Các công việc cần tập trung chỉ đạo:"),
+    ]
+    meta, _, _ = extract_metadata(assemble(blocks), [])
+    assert meta.issuer == "Văn phòng"
+    assert meta.parent_issuer is not None and fold(meta.parent_issuer) == fold("Ủy ban nhân dân tỉnh Hà Tĩnh")
+    assert meta.issued_date == "2018-01-31"
+
+
 def test_regions_in_reverse_order_and_wrapped_issuer():
     blocks = [
         Block(kind="paragraph", text="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", region="header-right"),

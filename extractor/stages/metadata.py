@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extractor.base.blocks import LOW_CONFIDENCE, Layout, span_confidence
-from extractor.base.normalize import DASHES, expand_abbreviations, fold
+from extractor.base.normalize import DASHES, expand_abbreviations, fold, fold_tone_placement
 from extractor.base.resources import read_csv
 from extractor.stages.frame import (
     Frame,
@@ -146,6 +146,7 @@ class _Doubts:
 # --- number, place and date -------------------------------------------------------------------------
 
 
+_PLACE_DAY_RE = re.compile(r"\w,\s*ngày\b", re.IGNORECASE)
 # A "Số:" line broken inside its symbol by a narrow column ("Số: /KH-" / "UBND"), and the code's rest.
 _BROKEN_CODE_RE = re.compile(r"(?<!\w)Số\b.*[/\-–]\s*$", re.IGNORECASE)
 _CODE_REST_RE = re.compile(r"^\s*[A-ZĐ0-9][A-ZĐ0-9&.\-–]*\s*$")
@@ -293,7 +294,8 @@ def _issuer_lines(header: list[Line]) -> list[str]:
     closed = False  # the place-and-date line was passed in the right column
     for line in header:
         if (line.region or "") == "header-right":
-            closed = closed or bool(out and DATE_LINE_RE.search(line.text))
+            # A date wrapped in its column ("Hà Tĩnh, ngày 31 tháng 01" / "năm 2018") closes it as well.
+            closed = closed or bool(out and (DATE_LINE_RE.search(line.text) or _PLACE_DAY_RE.search(line.text)))
             continue
         if closed and not line.region:
             break  # below the two header columns: a greeting ("CHÚC MỪNG NĂM MỚI") or the title
@@ -337,12 +339,12 @@ def _issuer_lines(header: list[Line]) -> list[str]:
 def _issuer_words() -> dict[str, set[str]]:
     kinds: dict[str, set[str]] = {}
     for row in read_csv("issuer_words.csv"):
-        kinds.setdefault(row["kind"], set()).add(row["phrase"].upper())
+        kinds.setdefault(row["kind"], set()).add(fold_tone_placement(row["phrase"]).upper())
     return kinds
 
 
 def _starts_with(text: str, kind: str) -> bool:
-    upper = " ".join(text.upper().split())
+    upper = " ".join(fold_tone_placement(text).upper().split())
     return any(upper == w or upper.startswith(w + " ") for w in _issuer_words().get(kind, ()))
 
 
@@ -365,12 +367,12 @@ def _continues(previous: str, line: str) -> bool:
         return True
     if line[:1] in "-&," + DASHES or _starts_with(line, "function"):
         return True
-    upper = " ".join(previous.upper().split())
+    upper = " ".join(fold_tone_placement(previous).upper().split())  # "UỶ BAN" is "ỦY BAN" written the old way
     agencies = _issuer_words().get("agency", set())
     if upper in agencies:
         return True
     # A name wrapped inside its agency type ("ỦY BAN NHÂN" / "DÂN" in a narrow header column).
-    joined = f"{upper} {' '.join(line.upper().split())}"
+    joined = f"{upper} {' '.join(fold_tone_placement(line).upper().split())}"
     if any(a.startswith(upper + " ") and (joined.startswith(a) or a.startswith(joined)) for a in agencies):
         return True
     return _starts_with(line, "unit") and not _has_place(previous)
