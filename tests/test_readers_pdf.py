@@ -251,6 +251,69 @@ def test_character_runs_on_corpus_pdfs() -> None:
             assert _median(list(values)) == statistics.median(values)
 
 
+def _corpus_page_runs() -> list[list[object]]:
+    """The runs of every page of the committed born-digital PDFs as (text, x0, x1, baseline, size, font)."""
+    import pypdfium2 as pdfium
+
+    from extractor.readers.pdf import _page_runs
+    from tests.conftest import CORPUS
+
+    out: list[list[object]] = []
+    for path in sorted((CORPUS / "pdf").glob("*.pdf")):
+        document = pdfium.PdfDocument(str(path))
+        try:
+            for page in document:
+                textpage = page.get_textpage()
+                runs, _ = _page_runs(textpage, page.get_size()[1])
+                out.append([[(c.ch, c.x0, c.x1, c.baseline, c.size, c.font) for c in run] for run in runs])
+                textpage.close()
+        finally:
+            document.close()
+    return out
+
+
+def test_bound_pdfium_calls_read_what_pypdfium2_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-character calls bound without argument conversion give the same characters, boxes,
+    baselines and fonts as pypdfium2's own bindings, on every page of the corpus PDFs."""
+    from extractor.readers import pdf_text
+
+    assert pdf_text._unconverted_functions() is not None  # the fast path is the one in use here
+    fast = _corpus_page_runs()
+    assert sum(len(run) for page in fast for run in page) > 10_000
+    monkeypatch.setattr(pdf_text, "_unconverted_functions", lambda: None)  # as where bindings hide the library
+    assert fast == _corpus_page_runs()
+
+
+def test_run_text_of_unicode_fonts_is_the_general_path() -> None:
+    """A line in Unicode fonts takes the short path of `_run_text`; it gives the text the general path
+    (legacy fonts converted stretch by stretch) gives, on the corpus PDFs' runs and on their ink alone
+    (as runs drawn over each other are merged: the spaces come back from the gaps)."""
+    import pypdfium2 as pdfium
+
+    from extractor.readers.pdf import _legacy_run_text, _page_runs, _run_text
+    from tests.conftest import CORPUS
+
+    compared = with_gaps = 0
+    for path in sorted((CORPUS / "pdf").glob("*.pdf")):
+        document = pdfium.PdfDocument(str(path))
+        try:
+            for page in document:
+                textpage = page.get_textpage()
+                runs, legacy = _page_runs(textpage, page.get_size()[1])
+                textpage.close()
+                assert not legacy
+                for run in runs:
+                    ink = [c for c in run if not c.ch.isspace()]
+                    assert _run_text(run) == _legacy_run_text(run)
+                    text = _run_text(ink)
+                    assert text == _legacy_run_text(ink)
+                    compared += 1
+                    with_gaps += " " in text
+        finally:
+            document.close()
+    assert compared > 500 and with_gaps > 0
+
+
 def _line(page: int, top: float, *parts: tuple[str, float, float]) -> object:
     from extractor.readers.layout import Line, Segment
 
