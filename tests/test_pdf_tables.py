@@ -19,8 +19,9 @@ from tests.conftest import CORPUS
 RULED_PDFS = [
     CORPUS / "pdf" / "001_e90ebdcfd4b0b768.pdf",
     CORPUS / "wild" / "province-vpubnd-hatinh-ctr-cong-tac-thang-03-2018.pdf",
-    CORPUS / "wild" / "province-ubnd-hatinh-kh196-mat-can-bang-gioi-tinh-2017.pdf",
 ]
+# A tune-split wild plan whose only boxes are white paragraph shading (no table at all).
+SHADED_PDF = CORPUS / "wild" / "province-ubnd-hatinh-kh196-mat-can-bang-gioi-tinh-2017.pdf"
 
 
 def _need(path: Path) -> None:
@@ -64,8 +65,11 @@ def test_tables_match_pdfplumber(path: Path) -> None:
         for index, page in _ruled_pages(path):
             height = page.get_size()[1]  # type: ignore[attr-defined]
             key = lambda e: (e["orientation"], *(round(e[k], 2) for k in ("x0", "x1", "top", "bottom")))  # noqa: E731
+            # Graphics that draw no ink (a paragraph's white shading) give no edges, in either parse.
+            visible = reference.pages[index].filter(
+                lambda o: o.get("object_type") not in ("rect", "line", "curve") or pdf_tables.plumber_visible(o))
             assert sorted(map(key, pdf_tables.page_edges(page, height))) == sorted(
-                map(key, reference.pages[index].edges)), f"page {index + 1}"
+                map(key, visible.edges)), f"page {index + 1}"
             ours = pdf_tables.page_tables(page, _drawn(page), index, set(), plumber)
             theirs = plumber.tables(index, set())
             assert [(t.rows, t.cell_lines) for t in ours] == [(t.rows, t.cell_lines) for t in theirs]
@@ -133,3 +137,24 @@ def test_bulk_reads_match_per_character_calls() -> None:
         assert _drawn(page) == expected
         checked += len(expected)
     assert checked > 1000
+
+
+def test_white_paragraph_shading_is_no_table() -> None:
+    """Hà Tĩnh KH 196/2017 printed to PDF: two paragraphs of its first page are shaded white, drawn as
+    filled white boxes edge to edge, which pdfplumber alone takes for a one-column table. Boxes that draw
+    no ink give no edges, so the paragraphs stay paragraphs (in both parses, pdfium's and pdfplumber's)."""
+    import pypdfium2 as pdfium
+
+    _need(SHADED_PDF)
+    document = pdfium.PdfDocument(str(SHADED_PDF))
+    page = document[0]
+    assert pdf_tables.has_ruling_lines(page)  # the boxes are there...
+    plumber = pdf_tables.PlumberDoc(SHADED_PDF)
+    assert pdf_tables.page_tables(page, _drawn(page), 0, set(), plumber) == []  # ...and are no table
+    assert plumber.tables(0, set()) == []
+    plumber.close()
+    page.close()
+    document.close()
+    from extractor.base.limits import DEFAULT_LIMITS
+
+    assert not any(b.kind == "row" for b in pdf.read(SHADED_PDF, DEFAULT_LIMITS).blocks)

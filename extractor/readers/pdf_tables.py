@@ -157,10 +157,52 @@ def _collect_paths(objects: list[Any], matrix: Matrix, out: list[tuple[Any, Matr
         raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
         own = _compose((m.a, m.b, m.c, m.d, m.e, m.f), matrix)
         if kind == raw.FPDF_PAGEOBJ_PATH:
-            out.append((obj, own))
+            if _visible(obj):
+                out.append((obj, own))
         elif depth < _FORM_DEPTH:
             count = raw.FPDFFormObj_CountObjects(obj)
             _collect_paths([raw.FPDFFormObj_GetObject(obj, i) for i in range(count)], own, out, depth + 1)
+
+
+INVISIBLE = 245
+"""A colour whose red, green and blue are all at least this (of 255) does not show on white paper."""
+
+
+def _visible(path: Any) -> bool:  # noqa: ANN401 - a pdfium path object
+    """Whether a path draws ink: stroked in a colour that shows, or filled in one. A paragraph's white
+    shading (a Word document's background fill, drawn as white boxes edge to edge down the page) is no
+    ruling, though its boxes line up as a table's cells would."""
+    import pypdfium2.raw as raw
+
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(path, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+        return True  # unknown: keep it, as before
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+
+    def shows(get_color: Any) -> bool:  # noqa: ANN401
+        if not get_color(path, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
+            return True
+        return a.value > 0 and min(r.value, g.value, b.value) < INVISIBLE
+
+    return bool(stroke.value and shows(raw.FPDFPageObj_GetStrokeColor)) or bool(
+        fill_mode.value != raw.FPDF_FILLMODE_NONE and shows(raw.FPDFPageObj_GetFillColor)
+    )
+
+
+def plumber_visible(obj: dict[str, Any]) -> bool:
+    """`_visible` for a pdfplumber graphic (its colours as the colour space gives them: grey, RGB, CMYK)."""
+
+    def shows(color: Any) -> bool:  # noqa: ANN401
+        values = (color,) if isinstance(color, (int, float)) else color
+        if not isinstance(values, (tuple, list)) or not all(isinstance(v, (int, float)) for v in values):
+            return True  # a pattern or an unknown space: keep it, as before
+        if len(values) == 4:  # CMYK: white is no ink at all
+            return max(values) > 1 - INVISIBLE / 255
+        return min(values) < INVISIBLE / 255 if values else True
+
+    return bool(obj.get("stroke") and shows(obj.get("stroking_color"))) or bool(
+        obj.get("fill") and shows(obj.get("non_stroking_color"))
+    )
 
 
 def _compose(inner: Matrix, outer: Matrix) -> Matrix:
@@ -235,7 +277,8 @@ class PlumberDoc:
                 raise
             except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on bad input
                 raise VnplanError(f"corrupt PDF ({type(exc).__name__})") from None
-        page = self.pdf.pages[index]
+        whole = self.pdf.pages[index]
+        page = whole.filter(lambda obj: obj.get("object_type") not in ("rect", "line", "curve") or plumber_visible(obj))
         try:
             tables = page.find_tables()
         except VnplanError:  # the time limit fired inside pdfplumber: the document stops, as it must
@@ -243,7 +286,7 @@ class PlumberDoc:
         except Exception:  # noqa: BLE001 - a broken drawing on one page costs its tables, not the file
             return []
         found = _found(page, tables, index, legacy_fonts)
-        page.close()
+        whole.close()
         return found
 
     def close(self) -> None:
