@@ -222,6 +222,14 @@ def test_issuer_stops_where_the_sentence_goes_on():
     assert c.issuer == "Chính phủ"
     c = one("Kế hoạch số 110/KH-UBND ngày 18/01/2021 của Ủy ban nhân dân tỉnh Cao Bằng Thực hiện công tác")
     assert c.issuer == "Ủy ban nhân dân tỉnh Cao Bằng"
+    # A heading's last words run into the next line's subject (Hà Tĩnh's 2017 programme, a scan):
+    c = one("Nghị quyết số 35/NQ-CP của Chính phủ\nCác sở, ban, ngành, địa phương bám sát các mục tiêu")
+    assert c.issuer == "Chính phủ"
+    # A place word followed by a lower-case word (OCR's "vệ đê án" for "về đề án"): the name ends there.
+    c = one("Nghị quyết số 132/2010/NQ-HĐND của Hội đồng nhân dân tỉnh vệ đê án phát triển", province="Hà Tĩnh")
+    assert c.issuer == "Hội đồng nhân dân tỉnh Hà Tĩnh"
+    c = one("Kết luận số 05-KL/TU của Ban Thường vụ tỉnh ủy về công tác", province="Hà Tĩnh")
+    assert c.issuer is not None and "ủy" in fold(c.issuer)
 
 
 def test_implicit_local_issuers_need_the_plan_province():

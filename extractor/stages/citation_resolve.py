@@ -21,7 +21,7 @@ from extractor.vocab.citation_patterns import (
     type_alternation,
     type_word_re,
 )
-from extractor.vocab.unit_names import head_at
+from extractor.vocab.unit_names import head_at, starts_unit
 from models import Metadata
 
 # Where an issuer phrase ends: punctuation, a table cell or line break, or the first word of what
@@ -76,7 +76,17 @@ def issuer_after(text: str, pos: int) -> IssuerPhrase | None:
     if len(words) > _MAX_ISSUER_WORDS:
         phrase = phrase[: _nth_word_end(phrase, _MAX_ISSUER_WORDS)]
     phrase = _cut_after_central_name(phrase.rstrip(" -\u2013"))
+    place = _LOWER_AFTER_PLACE_RE.match(phrase)
+    if place:
+        phrase = place.group(1)  # "Hội đồng nhân dân tỉnh vệ đê án" (OCR's "về đề án"): a place is a name
     return IssuerPhrase(begin, begin + len(phrase), phrase)
+
+
+# A place word of a local body's name followed by a lower-case word: the name ends at the place word,
+# which a proper name in capitals would follow ("tỉnh Hà Tĩnh"); "tỉnh ủy" is the party committee.
+_LOWER_AFTER_PLACE_RE = re.compile(
+    r"^(.*?(?<!\w)(?:tỉnh|thành phố|huyện|quận|thị xã))[ \t]+(?!(?:ủy|uỷ)(?!\w))[a-zà-ỹđ]"
+)
 
 
 # Where a line goes on after a wrap, not as a new paragraph: what a new paragraph opens with.
@@ -187,7 +197,10 @@ def _cut_after_central_name(phrase: str) -> str:
     if m is None:
         return phrase
     rest = phrase[m.end() :]
-    if rest[:1].isspace() and rest.strip()[:1].islower():
+    following = rest.strip()
+    # A capitalised unit after the name opens the next sentence ("... của Chính phủ / Các sở, ban, ngành
+    # bám sát ...", a heading's last words run into the next line).
+    if rest[:1].isspace() and (following[:1].islower() or starts_unit(following, 0, in_list=True) is not None):
         if not (_TERM_WORD_RE.match(rest) or _joins_a_body(rest)):
             return phrase[: m.end()]
     return phrase
