@@ -615,3 +615,14 @@ def test_type_code_one_letter_off_its_type_word_is_repaired_with_a_warning():
     assert "05/QĐĐ-TTg" in codes and "12/QĐĐ-UBND" in codes
     warned = [w.message for w in code_repairs(found)]
     assert len(warned) == 2 and all("read as" in m for m in warned)
+
+
+def test_a_government_resolution_numbered_with_its_year_after_a_dash():
+    """Hà Tĩnh's investment programmes (corpus/wild, tune) cite "Nghị quyết 19-2016/NQ-CP ngày 28/4/2016 của
+    Chính phủ": the Government numbers these annual resolutions "số-năm/NQ-CP"; the code keeps its form,
+    its number and year read apart."""
+    c = one("Tập trung triển khai thực hiện Nghị quyết 19-2016/NQ-CP ngày 28/4/2016 của Chính phủ về những nhiệm vụ")
+    assert (c.code, c.number, c.year, c.symbol, c.doc_type) == ("19-2016/NQ-CP", "19", 2016, "NQ-CP", "Nghị quyết")
+    assert c.date == "2016-04-28" and c.issuer == "Chính phủ"
+    party = one("Thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị")
+    assert party.code == "05-CT/TW" and party.family == "party"

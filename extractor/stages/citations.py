@@ -206,6 +206,9 @@ def _from_code(m: re.Match[str], number: str, start: int, word: str | None) -> _
         if m["lower"]:
             symbol = pat.canonical_symbol(pat.compact(m["lower"]))
             year = int(m["lyear"]) if m["lyear"] else None
+        elif m["dsym"]:
+            symbol = pat.compact(m["dsym"])
+            year = int(m["dyear"])
         else:
             symbol = pat.compact(m["lsym"] or m["ssym"])
             year = int(m["year"]) if m["year"] else None
@@ -222,6 +225,8 @@ def _from_code(m: re.Match[str], number: str, start: int, word: str | None) -> _
     doc_type = _doc_type(word, family, type_code, year)
     if family == "party":
         code = f"{number}-{symbol}"
+    elif m["dsym"]:
+        code = f"{number}-{year}/{symbol}"  # as written: "19-2016/NQ-CP"
     elif year is not None:
         code = f"{number}/{year}/{symbol}"
     else:

@@ -43,6 +43,11 @@ CODE_RE = re.compile(
     + _SLASH
     + rf"(?P<ssym>{_TOKEN}(?:{_HYPHEN}{_TOKEN})+)"
     + "|"
+    # The Government's resolutions numbered with their year after a dash ("19-2016/NQ-CP", as the
+    # Government writes its annual resolutions on the business environment, 2014-2018).
+    + _HYPHEN
+    + rf"(?P<dyear>(?:19|20)\d\d){_SLASH}(?P<dsym>{_TOKEN}(?:{_HYPHEN}{_TOKEN})+)"
+    + "|"
     + _HYPHEN
     + rf"(?P<ptype>{_TOKEN}){_SLASH}(?P<pissuer>{_TOKEN}(?:{_HYPHEN}{_TOKEN})*)"
     + "|"
