@@ -47,19 +47,47 @@ class Segment:
         return (self.x0 + self.x1) / 2
 
 
+_Extent = tuple[float, float, float, float]
+"""A line's (top, bottom, x1, size), as its segments give them."""
+
+
 @dataclass(slots=True)
 class Line:
+    """Segments on one visual line. Layout reads a line's extent tens of times, so it is measured once and
+    kept until `segments` is assigned again (segments are replaced, never changed in place)."""
+
     page: int
     segments: list[Segment]
     ocr: bool = False
+    _extent: _Extent | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)
+        if name == "segments":
+            object.__setattr__(self, "_extent", None)
+
+    def _measure(self) -> _Extent:
+        segments = self.segments
+        if len(segments) == 1:
+            only = segments[0]
+            extent = (only.top, only.bottom, only.x1, only.size)
+        else:
+            extent = (
+                min(s.top for s in segments),
+                max(s.bottom for s in segments),
+                max(s.x1 for s in segments),
+                max(s.size for s in segments),
+            )
+        self._extent = extent
+        return extent
 
     @property
     def top(self) -> float:
-        return min(s.top for s in self.segments)
+        return (self._extent or self._measure())[0]
 
     @property
     def bottom(self) -> float:
-        return max(s.bottom for s in self.segments)
+        return (self._extent or self._measure())[1]
 
     @property
     def x0(self) -> float:
@@ -67,11 +95,11 @@ class Line:
 
     @property
     def x1(self) -> float:
-        return max(s.x1 for s in self.segments)
+        return (self._extent or self._measure())[2]
 
     @property
     def size(self) -> float:
-        return max(s.size for s in self.segments)
+        return (self._extent or self._measure())[3]
 
     @property
     def bold(self) -> bool:

@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-
-from viparse.normalize.detector import detect_encoding_by_content
-from viparse.normalize.encodings import AUTO_DETECT_CHARMAPS, get_charmap
-from viparse.normalize.frequency import vietnamese_score
-from viparse.normalize.tables import Charmap, build_charmap, convert
+from typing import TYPE_CHECKING
 
 from extractor.base.resources import read_csv
+
+# viparse is imported where it is used: importing it loads its whole API (~40 ms), a cost every PDF
+# process would pay even when none of its fonts is legacy.
+if TYPE_CHECKING:
+    from viparse.normalize.tables import Charmap
 
 TCVN3 = "tcvn3"
 VNI = "vni"
@@ -38,6 +39,9 @@ _MIN_SCORE_GAIN_OVER_CP1258 = 0.05
 
 @cache
 def _charmap(encoding: str) -> Charmap:
+    from viparse.normalize.encodings import get_charmap
+    from viparse.normalize.tables import build_charmap
+
     base = get_charmap(encoding)
     if base is None:
         raise KeyError(encoding)
@@ -75,6 +79,8 @@ def is_caps_font(font_name: str | None) -> bool:
 
 def convert_text(text: str, encoding: str) -> str:
     """Convert text in a known legacy encoding (as Latin-1/cp1252 characters) to Unicode NFC."""
+    from viparse.normalize.tables import convert
+
     return unicodedata.normalize("NFC", convert(text, _charmap(encoding)))
 
 
@@ -97,6 +103,10 @@ def decode_legacy_bytes(data: bytes) -> tuple[str, str] | None:
     conversions that read as Spanish or German); the winner must change a few characters and score
     clearly better than Windows-1258, the Unicode-era code page these files are otherwise in.
     """
+    from viparse.normalize.detector import detect_encoding_by_content
+    from viparse.normalize.encodings import AUTO_DETECT_CHARMAPS
+    from viparse.normalize.frequency import vietnamese_score
+
     latin = data.decode("latin-1")
     detection = detect_encoding_by_content(latin, AUTO_DETECT_CHARMAPS)
     if detection.encoding is None:
