@@ -69,15 +69,18 @@ def scan(pdf: Path, target: Path, dpi: int) -> None:
         pages[0].save(target, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:])
 
 
-def write_manifest(manifest: Path, stems: set[str], folder: Path, fmt: str) -> None:
-    with manifest.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
+def write_manifest(manifests: list[Path], stems: set[str], folder: Path, fmt: str) -> None:
+    """The source manifests' rows of the derived stems, beside the derived files (one manifest, merged)."""
+    rows: list[dict[str, str]] = []
+    for manifest in manifests:
+        with manifest.open(encoding="utf-8", newline="") as handle:
+            rows += list(csv.DictReader(handle, delimiter="\t"))
     if not rows:
         return
     fields = list(rows[0])
     kept = {Path(r["file"]).stem: r for r in rows if Path(r["file"]).stem in stems}
     with (folder / "MANIFEST.tsv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, delimiter="\t")
+        writer = csv.DictWriter(handle, fieldnames=fields, delimiter="\t", extrasaction="ignore")
         writer.writeheader()
         for stem, row in sorted(kept.items()):
             writer.writerow({**row, "file": f"{stem}.pdf", "format": fmt, "sha256": ""})
@@ -107,9 +110,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         done.add(source.stem)
         print(f"{source} -> {printed}, {scanned}")
-    for manifest in args.manifest:
-        write_manifest(manifest, done, pdf_dir, "pdf")
-        write_manifest(manifest, done, scan_dir, "scan")
+    if args.manifest:
+        write_manifest(args.manifest, done, pdf_dir, "pdf")
+        write_manifest(args.manifest, done, scan_dir, "scan")
     return 0
 
 

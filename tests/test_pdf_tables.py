@@ -66,8 +66,7 @@ def test_tables_match_pdfplumber(path: Path) -> None:
             height = page.get_size()[1]  # type: ignore[attr-defined]
             key = lambda e: (e["orientation"], *(round(e[k], 2) for k in ("x0", "x1", "top", "bottom")))  # noqa: E731
             # Graphics that draw no ink (a paragraph's white shading) give no edges, in either parse.
-            visible = reference.pages[index].filter(
-                lambda o: o.get("object_type") not in ("rect", "line", "curve") or pdf_tables.plumber_visible(o))
+            visible = pdf_tables.visible_graphics(reference.pages[index])
             assert sorted(map(key, pdf_tables.page_edges(page, height))) == sorted(
                 map(key, visible.edges)), f"page {index + 1}"
             ours = pdf_tables.page_tables(page, _drawn(page), index, set(), plumber)

@@ -189,6 +189,11 @@ def _visible(path: Any) -> bool:  # noqa: ANN401 - a pdfium path object
     )
 
 
+def visible_graphics(page: Any) -> Any:  # noqa: ANN401 - a pdfplumber Page
+    """The pdfplumber page without the graphics that draw no ink (`plumber_visible`), its text kept."""
+    return page.filter(lambda obj: obj.get("object_type") not in ("rect", "line", "curve") or plumber_visible(obj))
+
+
 def plumber_visible(obj: dict[str, Any]) -> bool:
     """`_visible` for a pdfplumber graphic (its colours as the colour space gives them: grey, RGB, CMYK)."""
 
@@ -278,7 +283,7 @@ class PlumberDoc:
             except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on bad input
                 raise VnplanError(f"corrupt PDF ({type(exc).__name__})") from None
         whole = self.pdf.pages[index]
-        page = whole.filter(lambda obj: obj.get("object_type") not in ("rect", "line", "curve") or plumber_visible(obj))
+        page = visible_graphics(whole)
         try:
             tables = page.find_tables()
         except VnplanError:  # the time limit fired inside pdfplumber: the document stops, as it must

@@ -53,6 +53,12 @@ def _label_field(title: str) -> str | None:
     return _FIELDS.get(column) if column else None
 
 
+def _sentence_units(text: str) -> list[str]:
+    """The units a sentence opens with, read without a unit slot (an ambiguous head needs a clear start)."""
+    parsed = parse_unit_list(text)
+    return [u.text for u in parsed[0]] if parsed else []
+
+
 def _label_part(title: str) -> str:
     """A run-on heading ("c) Thời gian thực hiện: Tổ chức hàng năm") labels by its part before the colon."""
     return title.split(":", 1)[0]
@@ -99,8 +105,7 @@ def find_records(layout: Layout, sections: list[Section], plan_year: int | None)
             # way of doing ("Phương thức thực hiện") holds sentences, whose units need a clear start.
             names = _UNIT_LABEL_RE.search(fold(_label_part(part.title))) is not None
             for text, _, _ in _statements(layout, part):
-                parsed = parse_unit_list(text) if not names else None
-                units = split_units(text) if names else [u.text for u in parsed[0]] if parsed else []
+                units = split_units(text) if names else _sentence_units(text)
                 record.units += [u for u in units if u not in record.units]
         for part in fields.get("time", []):
             statements = [(text, start, end, period_of(text.lower(), plan_year))
