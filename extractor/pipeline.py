@@ -187,7 +187,7 @@ def build_document(
     found_units = _staged(timer, "units", units.collect_units, found_tasks, layout, meta)
     with timer.run("build"):
         reader_warnings = [Warning(code=code, message=message) for code, message in result.warnings]
-        all_warnings = reader_warnings + warnings + citations.code_repairs(cites)
+        all_warnings = reader_warnings + warnings + citations.code_repairs(cites, layout)
         return PlanDocument(
             pipeline_version=PIPELINE_VERSION,
             id=sha256[:16],

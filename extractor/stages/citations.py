@@ -6,15 +6,18 @@ Found on the raw text (before any word segmentation) in three passes:
 2. laws cited by name with a year or date ("Luật thi đua, khen thưởng năm 2003");
 3. short references to an earlier citation ("Chỉ thị nêu trên", "Quyết định số 04 nêu trên").
 Then a "của ..." closing a list of citations is given to each of them, and a missing issuer is taken
-from the code where that is unambiguous (`citation_resolve`). One entry per mention.
+from the code where that is unambiguous (`citation_resolve`). One entry per mention. In OCR'd text only,
+a code group OCR misread is repaired when the registry knows exactly one code it can be
+(`citation_patterns.read_ocr_symbol`); `code_repairs` names every repair in a warning.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from extractor.base.blocks import LOW_CONFIDENCE, Layout, span_confidence
 from extractor.base.normalize import DASHES
@@ -72,7 +75,11 @@ class _Found:
     year: int | None = None
     symbol: str | None = None
     code: str | None = None
+    code_start: int = 0
     code_end: int = 0
+    read_symbol: str | None = None
+    """The symbol as OCR read it, before any repair."""
+    ocr: bool = False
     issuer_part: str | None = None
     date: DateMatch | None = None
     issuer: IssuerPhrase | None = None
@@ -86,7 +93,7 @@ class _Found:
 def find_citations(layout: Layout, sections: list[Section], metadata: Metadata) -> list[Citation]:
     text = layout.text
     place = PlanPlace.of(metadata, text)
-    found = _code_citations(text)
+    found = _code_citations(text, _OcrText.of(layout))
     found += _law_citations(text, found)
     found.sort(key=lambda f: f.start)
     for item in found:
@@ -103,9 +110,27 @@ def find_citations(layout: Layout, sections: list[Section], metadata: Metadata) 
 # -- pass 1: codes ---------------------------------------------------------------------------------
 
 
-def _code_citations(text: str) -> list[_Found]:
+@dataclass(frozen=True, slots=True)
+class _OcrText:
+    """Where the text was read by OCR: only there are codes read with OCR's slips in mind."""
+
+    starts: list[int]
+    ends: list[int]
+
+    @classmethod
+    def of(cls, layout: Layout) -> _OcrText:
+        blocks = [block for block in layout.blocks if block.ocr]
+        return cls([block.start for block in blocks], [block.end for block in blocks])
+
+    def covers(self, pos: int) -> bool:
+        at = bisect_right(self.starts, pos) - 1
+        return at >= 0 and pos <= self.ends[at]
+
+
+def _code_citations(text: str, ocr: _OcrText) -> list[_Found]:
     out: list[_Found] = []
-    for m in _code_matches(text):
+    makers: list[Callable[..., _Found]] = []
+    for m in _code_matches(text, ocr):
         number, number_start = pat.ocr_number(m["number"]), m.start()
         split = _SPLIT_NUMBER_RE.search(text, max(0, number_start - 16), number_start)
         if split and len(split["head"]) + len(number) <= 5:
@@ -125,8 +150,69 @@ def _code_citations(text: str) -> list[_Found]:
             word = pat.type_names()[" ".join(typed["type"].lower().split())]
         elif so:
             start = before_start + so.start()
-        out.append(_from_code(m, number, start, word))
+        makers.append(partial(_from_code, m, number, number_start, start, word, ocr.covers(m.start())))
+        out.append(makers[-1]())
+    for index, item in enumerate(out):
+        dangling = _DANGLING_HYPHEN_RE.match(text, item.code_end) if item.ocr else None
+        other = (_lost_group_symbol(item, out) if dangling else _other_mention_symbol(item, out)) if item.ocr else None
+        if other is not None:
+            out[index] = makers[index](as_other=other)
+            if dangling:
+                out[index].end = out[index].code_end = dangling.end()
     return out
+
+
+# A code whose last group OCR lost at a line end: "Quyết định số 62/2013/QĐ-" then a new line.
+_DANGLING_HYPHEN_RE = re.compile(f"[ \t]*[-{DASHES}][ \t]*(?=\n)")
+
+
+def _lost_group_symbol(item: _Found, found: list[_Found]) -> str | None:
+    """The symbol of the document's other mentions of the same number and year that go on where this
+    OCR'd code breaks off after a hyphen ("62/2013/QĐ-" where the plan also cites "62/2013/QĐ-TTg"), when
+    they all agree."""
+    prefix = f"{item.symbol}-"
+    symbols = {
+        other.symbol
+        for other in found
+        if other is not item
+        and (other.number, other.year, other.family) == (item.number, item.year, item.family)
+        and other.symbol
+        and other.symbol.startswith(prefix)
+        and "-" not in other.symbol[len(prefix) :]
+    }
+    return symbols.pop() if len(symbols) == 1 else None
+
+
+def _symbol_groups(symbol: str) -> list[str]:
+    return re.split(r"[-/]", symbol)
+
+
+def _other_mention_symbol(item: _Found, found: list[_Found]) -> str | None:
+    """The symbol that the document's other mentions of the same number and year give an OCR'd code with
+    one group that is no known code ("219/CIT-UBND" where the plan also cites "219/CTr-UBND"), when they
+    all agree, differ only in that group and it is within two letters of theirs: the document itself then
+    says which code OCR misread, as no repair of the group alone can (CIT is one stray stroke from CT)."""
+    read = _symbol_groups(item.read_symbol or "")
+    unknown = [i for i, g in enumerate(read) if not pat.is_known_group(g, item.family, i == 0)]
+    if len(unknown) != 1 or not item.symbol:
+        return None
+    at, own = unknown[0], _symbol_groups(item.symbol)
+    from rapidfuzz.distance import Levenshtein
+
+    symbols = set()
+    for other in found:
+        groups = _symbol_groups(other.symbol or "")
+        if (
+            other is item
+            or (other.number, other.year, other.family) != (item.number, item.year, item.family)
+            or len(groups) != len(own)
+            or any(a != b for i, (a, b) in enumerate(zip(groups, own, strict=True)) if i != at)
+            or not pat.is_known_group(groups[at], item.family, at == 0)
+        ):
+            continue
+        if Levenshtein.distance(groups[at].lower(), read[at].lower(), score_cutoff=2) <= 2:
+            symbols.add(other.symbol)
+    return symbols.pop() if len(symbols) == 1 else None
 
 
 # A code's number starts at most this far before its first slash ("34 - CT / TW"), and the code ends
@@ -134,20 +220,30 @@ def _code_citations(text: str) -> list[_Found]:
 _CODE_BEFORE_SLASH, _CODE_AFTER_SLASH = 40, 80
 
 
-def _code_matches(text: str) -> list[re.Match[str]]:
+def _code_matches(text: str, ocr: _OcrText) -> list[re.Match[str]]:
     """CODE_RE matches, searched only around slashes: every code has one, and a plan has a few dozen, so
     this is several times faster than running the pattern over the whole text."""
     matches: list[re.Match[str]] = []
-    search, find = pat.CODE_RE.search, text.find
+    find = text.find
     pos = 0
     while (slash := find("/", pos)) >= 0:
-        m = search(text, max(pos, slash - _CODE_BEFORE_SLASH), slash + _CODE_AFTER_SLASH)
+        m = _search_code(text, max(pos, slash - _CODE_BEFORE_SLASH), slash + _CODE_AFTER_SLASH, ocr.covers(slash))
         if m is None or m.start() > slash:
             pos = slash + 1  # a later code is found from its own slash, never cut by this window
             continue
         matches.append(m)
         pos = m.end()
     return matches
+
+
+def _search_code(text: str, start: int, end: int, ocr: bool) -> re.Match[str] | None:
+    """The first code in text[start:end]; in OCR'd text a group split by a space counts when it joins into
+    a known code ("52/2015/N Đ-CP")."""
+    if ocr:
+        m = pat.OCR_CODE_RE.search(text, start, end)
+        if m is None or pat.spaced_groups_known(m):
+            return m
+    return pat.CODE_RE.search(text, start, end)
 
 
 _WORD_START_RE = re.compile(r"(?<![\w])\w")
@@ -195,11 +291,18 @@ class _OwnNumber:
         return found.date is None or self.issued is None or found.date.iso == self.issued
 
 
-def _from_code(m: re.Match[str], number: str, start: int, word: str | None) -> _Found:
+def _from_code(
+    m: re.Match[str], number: str, number_start: int, start: int, word: str | None, ocr: bool,
+    as_other: str | None = None,
+) -> _Found:
+    """The citation of one code match; in OCR'd text with its groups repaired (`pat.read_ocr_symbol`), or
+    read `as_other` mentions of the same number read it (`_other_mention_symbol`)."""
     if m["ptype"]:
         family = "party"
-        type_code, issuer_part = pat.compact(m["ptype"]), pat.compact(m["pissuer"])
-        symbol = f"{type_code}/{issuer_part}"
+        symbol = read_symbol = f"{pat.compact(m['ptype'])}/{pat.compact(m['pissuer'])}"
+        if ocr:
+            symbol = as_other or _ocr_repaired(symbol, family, word)
+        type_code, _, issuer_part = symbol.partition("/")
         year = None
     else:
         family = "state"
@@ -211,7 +314,10 @@ def _from_code(m: re.Match[str], number: str, start: int, word: str | None) -> _
             year = int(m["dyear"])
         else:
             symbol = pat.compact(m["lsym"] or m["ssym"])
-            year = int(m["year"]) if m["year"] else None
+            year = int(pat.compact(m["year"])) if m["year"] else None
+        read_symbol = symbol  # before any repair
+        if ocr and not m["lower"]:
+            symbol = as_other or _ocr_repaired(symbol, family, word)
         head, _, rest = symbol.partition("-")
         fixed = _misread_type_code(head, word) if rest else None
         if fixed:
@@ -240,9 +346,29 @@ def _from_code(m: re.Match[str], number: str, start: int, word: str | None) -> _
         year=year,
         symbol=symbol,
         code=code,
+        code_start=number_start,
         code_end=m.end(),
+        read_symbol=read_symbol,
+        ocr=ocr and not m["lower"],
         issuer_part=issuer_part,
     )
+
+
+def _ocr_repaired(symbol: str, family: str, word: str | None) -> str:
+    """The OCR'd symbol with its groups repaired (`pat.read_ocr_symbol`), but for a type part repaired into
+    a code of another type than the type word written before it names: the word says OCR's slip was some
+    other one ("Chương trình số 219/CIT-UBND" is no Chỉ thị, CT)."""
+    repaired, readings = pat.read_ocr_symbol(symbol, family)
+    head = readings[0]
+    if head.slip and _names_other_type(head.code, family, word):
+        rest = "-".join(r.code for r in readings[1:])
+        return f"{head.read}/{rest}" if family == "party" else "-".join(filter(None, (head.read, rest)))
+    return repaired
+
+
+def _names_other_type(type_code: str, family: str, word: str | None) -> bool:
+    named = pat.type_by_code().get((family, type_code.lower()))
+    return bool(word and named and word not in pat.GENERIC_TYPES and named != word)
 
 
 def _misread_type_code(head: str, word: str | None) -> str | None:
@@ -262,15 +388,67 @@ def _misread_type_code(head: str, word: str | None) -> str | None:
     return near[0].upper()
 
 
-def code_repairs(citations: list[Citation]) -> list[Warning]:
-    """A warning for each citation whose code was repaired (`_misread_type_code`): its symbol no longer
-    stands in the text as written."""
-    return [
-        Warning(code="citation-code-repaired", message=f"'{c.text}' read as {c.code} (its type word names that type)",
-                start=c.start, end=c.end)
-        for c in citations
-        if c.code and c.symbol and c.symbol.lower() not in pat.compact(c.text).lower()
-    ]
+def code_repairs(citations: list[Citation], layout: Layout | None = None) -> list[Warning]:
+    """A warning for each citation whose code was repaired: by its type word (`_misread_type_code`), or in
+    OCR'd text by `pat.read_ocr_symbol` and the joining of a group OCR split with a space, naming what was
+    repaired; and, in OCR'd text, for each group left as read because several known codes are as near."""
+    ocr = _OcrText.of(layout) if layout is not None else _OcrText([], [])
+    warnings: list[Warning] = []
+    for c in citations:
+        if not (c.code and c.symbol):
+            continue
+        m = _search_code(layout.text, c.start, c.end, True) if layout and ocr.covers(c.start) else None
+        if m is not None and not m["lower"]:
+            warnings += _ocr_code_warnings(c, m)
+        elif c.symbol.lower() not in pat.compact(c.text).lower():
+            warnings.append(_repaired(c, "its type word names that type"))
+    return warnings
+
+
+def _repaired(c: Citation, why: str) -> Warning:
+    return Warning(code="citation-code-repaired", message=f"'{c.text}' read as {c.code} ({why})", start=c.start,
+                   end=c.end)
+
+
+def _ocr_code_warnings(c: Citation, m: re.Match[str]) -> list[Warning]:
+    family = "party" if m["ptype"] else "state"
+    raw = f"{m['ptype']}/{m['pissuer']}" if m["ptype"] else m["lsym"] or m["ssym"] or m["dsym"]
+    groups = pat.symbol_groups(raw.replace("/", "-"))
+    notes = [f"OCR's space inside '{g}' dropped" for g in groups if any(ch.isspace() for ch in g)]
+    if m["year"] and any(ch.isspace() for ch in m["year"]):
+        notes.insert(0, f"OCR's space inside the year '{m['year']}' dropped")
+    _, readings = pat.read_ocr_symbol(pat.compact(raw), family)
+    taken = _symbol_groups(c.symbol or "")
+    if len(taken) > len(readings):
+        notes.append(f"'{'-'.join(taken[len(readings):])}', lost at a line end, as the plan's other mentions of "
+                     f"number {c.number} read it")
+    for index, r in enumerate(readings):
+        group = taken[index] if len(taken) == len(readings) else r.code
+        if group == r.read:
+            continue
+        if group == r.code:
+            notes += [f"'{r.read}' as {r.code}: {r.slip}"] if r.slip else []
+        elif index == 0 and _misread_type_code(r.code, c.doc_type) == group:
+            notes.append(f"'{r.read}' as {group}: its type word names that type")
+        else:
+            notes.append(f"'{r.read}' as {group}: as the plan's other mentions of number {c.number} read it")
+    out: list[Warning] = []
+    if notes:
+        out.append(_repaired(c, "; ".join(notes)))
+    elif (c.symbol or "").lower() not in pat.compact(c.text).lower():
+        out.append(_repaired(c, "its type word names that type"))
+    for r in readings:
+        if r.doubt:
+            out.append(
+                Warning(
+                    code="citation-code-doubtful",
+                    message=f"'{c.text}': '{r.read}' is no known code and OCR may have misread "
+                    f"{' or '.join(r.doubt)}; left as read",
+                    start=c.start,
+                    end=c.end,
+                )
+            )
+    return out
 
 
 def _doc_type(word: str | None, family: str, type_code: str, year: int | None) -> str | None:
@@ -290,7 +468,7 @@ def _doc_type(word: str | None, family: str, type_code: str, year: int | None) -
 def _law_citations(text: str, codes: list[_Found]) -> list[_Found]:
     out: list[_Found] = []
     covered_until = -1
-    by_start = {c.code_end - len(c.code or ""): c for c in codes}
+    by_start = {c.code_start: c for c in codes}
     for m in _LAW_HEAD_RE.finditer(text):
         if m.start() < covered_until or (m.start() and text[m.start() - 1].isalnum()):
             continue  # the inner "Luật" of "Luật sửa đổi, bổ sung ... của Luật ... năm 2013"
