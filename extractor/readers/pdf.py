@@ -164,6 +164,7 @@ def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent]
 
 # Code points Python counts as whitespace (`str.isspace`): spaces in the text layer carry no box.
 _SPACE_CODES = frozenset(code for code in range(0x3001) if chr(code).isspace())
+_NAN = float("nan")
 
 
 @dataclass(slots=True)
@@ -187,9 +188,10 @@ def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = Non
     This loop is the reader's hot path (one pass over every character), so it makes as few calls into
     pdfium as it can: the codes come in bulk, the font and size once per text object (every character
     of an object shares them), the baseline once per text object and box bottom, a space asks for
-    nothing more (its box is never used downstream), and the last character's position stays in locals.
-    The two calls left per character (its text object and its box) go through `pdf_text.char_calls`,
-    bound without ctypes' argument conversion.
+    nothing more (its box is never used downstream). The two calls left per character (its text object
+    and its box) go through `pdf_text.char_calls`, bound without ctypes' argument conversion. What
+    stays the same from one character to the next (the current text object's style and baseline, the
+    last character's position and the thresholds its size sets) is kept in locals, not looked up again.
     """
     import pypdfium2.raw as raw
 
@@ -208,11 +210,18 @@ def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = Non
     styles = style_of.by_object
     runs: list[list[_Char]] = []
     run: list[_Char] = []
-    # The run's last non-space character (a run always starts with one), as locals: baseline, right, size.
-    last_baseline = last_x1 = last_size = 0.0
+    new_char = _Char
+    # The run's last non-space character (a run always starts with one), as locals: baseline, right, size,
+    # and what the next character's tests derive from its size.
+    last_baseline = last_x1 = last_size = last_limit = last_ahead = last_behind = 0.0
     have_last = False
     gutter, back, spaces = GUTTER_EM, -3.0, _SPACE_CODES
     baselines: dict[int | None, tuple[float, float]] = {}  # text object -> (loose box bottom, baseline)
+    # Consecutive characters mostly share a text object: its style and its entry of `baselines` stay in
+    # locals while it lasts (the start value equals no object, not even None, so the first looks them up).
+    current: object = object()
+    base_bottom = base_line = 0.0
+    font, size, true_size = "", 0.0, 0.0
     for i, code in enumerate(codes):
         if code < 32 or code >= 0xD800:  # the rare codes: line breaks, unmapped glyphs, UTF-16 halves
             if code == 10 or code == 13:  # pdfium's line break
@@ -232,13 +241,17 @@ def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = Non
                     continue  # a lone half is no character
                 code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
         obj = get_object(fast, i)
-        style = styles.get(obj)
-        if style is None:
-            style = style_of(i, obj)
-        font, size, true_size = style
+        if obj != current or obj is None:  # (no object: pdfium is asked each time, as it may differ)
+            current = obj
+            style = styles.get(obj)
+            if style is None:
+                style = style_of(i, obj)
+            font, size, true_size = style
+            known = baselines.get(obj)
+            base_bottom, base_line = known if known is not None else (_NAN, 0.0)
         if code in spaces:
             if run:
-                run.append(_Char(chr(code), 0.0, 0.0, 0.0, run[-1].size, font))
+                run.append(new_char(chr(code), 0.0, 0.0, 0.0, run[-1].size, font))
             if drawn is None or is_generated(fast, i) == 1:
                 continue
         get_box(fast, i, rect_ref)
@@ -246,13 +259,11 @@ def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = Non
         # A text object's characters share a baseline (unless rotated or set vertically); pdfium puts the
         # loose box's bottom at a fixed depth below it, so the same bottom in the same object is the same
         # baseline, and only a new bottom asks pdfium for the origin.
-        known = baselines.get(obj)
-        if known is not None and known[0] == bottom:
-            baseline = known[1]
-        else:
+        if bottom != base_bottom:  # (NaN equals nothing: always asked)
             get_origin(fast, i, ox_ref, oy_ref)
-            baseline = page_height - oy.value
-            baselines[obj] = (bottom, baseline)
+            base_bottom, base_line = bottom, page_height - oy.value
+            baselines[obj] = (base_bottom, base_line)
+        baseline = base_line
         # pdfium reports a hyphen that ends a line as 2; the glyph is drawn, so it is text ("Lao động-").
         ch = "-" if code == 2 else chr(code)
         if drawn is not None:
@@ -260,16 +271,19 @@ def _page_runs(textpage, page_height: float, drawn: list[DrawnChar] | None = Non
             if code in spaces:  # a drawn space: a cell's word break, never a run's character
                 continue
         if have_last:
-            # A jump off the baseline, a wide gap or a step back starts a new run.
-            larger = last_size if last_size > size else size
-            limit = 0.6 * (larger if larger > 1.0 else 1.0)
+            # A jump off the baseline (over 0.6 of the larger size), a wide gap or a step back (in the
+            # last character's size) starts a new run.
+            limit = last_limit if size <= last_size else 0.6 * (size if size > 1.0 else 1.0)
             rise = baseline - last_baseline
             gap = x0 - last_x1
-            em = last_size if last_size > 6.0 else 6.0
-            if rise > limit or -rise > limit or gap > gutter * em or gap < back * em:
+            if rise > limit or -rise > limit or gap > last_ahead or gap < last_behind:
                 runs.append(run)
                 run = []
-        run.append(_Char(ch, x0, x1, baseline, size, font))
+        run.append(new_char(ch, x0, x1, baseline, size, font))
+        if size != last_size or not have_last:
+            em = size if size > 6.0 else 6.0
+            last_limit = 0.6 * (size if size > 1.0 else 1.0)
+            last_ahead, last_behind = gutter * em, back * em
         last_baseline, last_x1, last_size = baseline, x1, size
         have_last = True
     if run:
