@@ -590,3 +590,55 @@ def test_issuer_and_motto_run_together_on_a_narrow_header_line():
     assert doc.metadata.issuer == "Văn phòng"
     assert doc.metadata.parent_issuer is not None and fold(doc.metadata.parent_issuer) == fold("Ủy ban nhân dân tỉnh Hà Tĩnh")
     assert doc.metadata.issued_date == "2018-02-28"
+
+
+# The closing of a scanned Lâm Đồng plan as Tesseract read it: "Nơi nhận:" came out as "vận:" (and, on a
+# second scan, "nhận:"), the signer's column beside it. The list's own shape (dash items ending with the
+# archive copy "- Lưu: VT, ...") confirms the damaged label.
+OCR_DAMAGED_RECIPIENTS = """\
+b) Các cơ quan, đơn vị, địa phương căn cứ nhiệm vụ được giao, đề xuất bố trí kinh phí thực hiện./.
+{label}
+- Bọ NỘI vụ;
+- Thường trực Tỉnh ủy;
+- Chủ tịch, PCT. UBND tỉnh (Đ/c Phúc);
+- UBND các xã, phường, đặc khu;
+- Lưu: VT, NC.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Nguyễn Ngọc Phúc
+"""
+
+
+@pytest.mark.parametrize("label", ["vận:", "nhận:"])
+def test_ocr_damaged_recipients_label_confirmed_by_the_archive_item(label):
+    _, recipients, _ = _ocr_meta_of(OCR_HEADER + OCR_DAMAGED_RECIPIENTS.format(label=label))
+    assert recipients == ["Bọ NỘI vụ", "Thường trực Tỉnh ủy", "Chủ tịch, PCT. UBND tỉnh (Đ/c Phúc)", "UBND các xã, phường, đặc khu"]
+
+
+def test_short_label_without_the_archive_item_opens_no_recipients_list():
+    body = OCR_DAMAGED_RECIPIENTS.format(label="Nội dung:").replace("- Lưu: VT, NC.\n", "")
+    _, recipients, _ = _ocr_meta_of(OCR_HEADER + body)
+    assert recipients == []
+
+
+def test_the_archive_item_ends_the_recipients_list():
+    """The closing of a scanned Hà Tĩnh programme (tune split) as OCR ordered it: the signer's column
+    between the list and its archive item, then notes on how copies go out ("+ VB giấy: ...") and the
+    first line of an appendix ("- Phụ lục 2"). The archive copy is the list's last item (Nghị định
+    30/2020, Phụ lục I): nothing after it is a recipient."""
+    text = OCR_HEADER + """\
+b) Các nội dung khác theo quy định./.
+Nơi nhận:
+- Bộ Kế hoạch và Đầu tư;
+- Các sở, ban, ngành cấp tỉnh;
+TM. ỦY BAN NHÂN DÂN
+CHỦ TICH
+- Lưu: VT, CN). ca
+Quốc Khánh
++ VB giây: Sở KH và ĐT và các thành phân
+không nhận điện tủ;
++ VB điện tử: Các thành phần còn lại.
+- Phụ lục 2
+"""
+    _, recipients, _ = _ocr_meta_of(text)
+    assert recipients == ["Bộ Kế hoạch và Đầu tư", "Các sở, ban, ngành cấp tỉnh"]

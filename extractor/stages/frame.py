@@ -29,6 +29,7 @@ from extractor.vocab.frame_lines import (
     SIGN_PREFIX_RE,
     SYMBOL_ONLY_RE,
     letter_key,
+    recipients_label_at,
     recipients_match,
 )
 from extractor.vocab.markers import NUMBERED_LINE_RE
@@ -464,7 +465,8 @@ def _find_closing(frame: Frame) -> None:
     start = frame.body_start
     n = len(lines)
     footer = [line.index for line in lines[start:] if (line.region or "").startswith("footer")]
-    recipients = [line.index for line in lines[start:] if recipients_match(line.text) and len(line.text) < 200]
+    texts = [line.text for line in lines]
+    recipients = [i for i in range(start, n) if len(texts[i]) < 200 and recipients_label_at(texts, i)]
     candidates = []
     if footer:
         candidates.append(footer[0])

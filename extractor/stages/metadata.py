@@ -34,13 +34,14 @@ from extractor.stages.frame import (
 from extractor.stages.issuers import Vocabulary, normalize_issuer
 from extractor.vocab import places, provinces
 from extractor.vocab.frame_lines import (
+    ARCHIVE_ITEM_RE,
     DATE_LINE_RE,
     DATE_NUMERIC_RE,
     MOTTO_RE,
     NUMBER_RE,
     SIGN_PREFIX_RE,
     ocr_digits,
-    recipients_match,
+    recipients_label_at,
 )
 from models import Metadata, Section, Signer, Warning
 
@@ -492,13 +493,14 @@ def _split_closing(lines: list[Line]) -> _Closing:
     recipients: list[str] = []
     signer_lines: list[str] = []
     in_recipients = False
-    for line in lines:
-        text = line.text.strip()
+    texts = [line.text.strip() for line in lines]
+    for i, line in enumerate(lines):
+        text = texts[i]
         region = line.region or ""
         if region == "footer-right":
             signer_lines.append(text)
             continue
-        match = recipients_match(text)
+        match = recipients_label_at(texts, i)
         if match:
             in_recipients = True
             rest = text[match.end() :].strip()
@@ -507,6 +509,10 @@ def _split_closing(lines: list[Line]) -> _Closing:
             continue
         if in_recipients and (re.match(r"^[-+•*]", text) or region == "footer-left"):
             _recipient_or_signer(text, recipients, signer_lines)
+            # The archive copy ("- Lưu: VT, ...") is the list's last item (Nghị định 30/2020, Phụ lục I):
+            # dash lines after it are notes or an appendix's first lines, not recipients.
+            if ARCHIVE_ITEM_RE.match(text):
+                in_recipients = False
             continue
         if in_recipients and recipients and text[:1].islower():
             recipients[-1] = f"{recipients[-1]} {text.rstrip(' ;.,')}"

@@ -130,6 +130,30 @@ def recipients_match(text: str) -> re.Match[str] | None:
     if match and Levenshtein.distance(letter_key(match.group("words")), "NOINHAN", score_cutoff=1) <= 1:
         return match
     return None
+
+
+# A label line OCR has damaged past reading ("nhận:", "vận:"): one short word, or two, and the colon.
+_SHORT_LABEL_RE = re.compile(r"^\W*[^\W\d_]{1,5}(?:\s+[^\W\d_]{1,5})?\s*:\s*$")
+_LIST_ITEM_RE = re.compile(r"^\s*[-+•*]\s*\S")
+# The recipients list ends with the archive copy ("- Lưu: VT, NC."; Nghị định 30/2020, Phụ lục I).
+ARCHIVE_ITEM_RE = re.compile(r"^\s*[-+•*]?\s*L[ưuú]u\s*[:.]?\s*(?:V\s*T|VP|\S+\s*,)", re.IGNORECASE)
+
+
+def recipients_label_at(texts: list[str], i: int, reach: int = 40) -> re.Match[str] | None:
+    """The recipients label on line `i`: 'Nơi nhận:' as `recipients_match` reads it, or a short label line
+    OCR damaged past reading that the list's own shape confirms: dash items from the next line on, the last
+    of them the archive copy ('- Lưu: VT, ...')."""
+    text = texts[i]
+    match = recipients_match(text)
+    if match or not _SHORT_LABEL_RE.match(text):
+        return match
+    following = texts[i + 1 : i + 1 + reach]
+    if not following or not _LIST_ITEM_RE.match(following[0]):
+        return None
+    for line in following:
+        if ARCHIVE_ITEM_RE.match(line):
+            return _SHORT_LABEL_RE.match(text)
+    return None
 # Signing prefixes (Nghị định 30/2020, Phụ lục I; Party T/M, K/T, T/L): KT. TM. Q. TL. TUQ. T/M ...
 SIGN_PREFIX_RE = re.compile(r"^\s*(?:(?:KT|TM|TL|TUQ|Q)\s*[./:]|[TK]\s*/\s*[MTL]\b\.?)\s*\S", re.IGNORECASE)
 APPENDIX_RE = re.compile(
