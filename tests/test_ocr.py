@@ -238,6 +238,28 @@ def test_grid_and_merged_cells_from_ruling_lines() -> None:
     assert table.row_confidence[2] == 0.6 and table.row_confidence[0] is None
 
 
+def test_rules_of_a_skewed_scan_and_of_a_narrow_column_still_separate_rows() -> None:
+    """A scan fed askew: a rule's left end lies below the separator placed at its centre of mass; and a
+    number column narrower than a ruling's minimum length, its rule broken by the scan next to the
+    crossing: neither may merge the rows of that column (as on a real Hà Tĩnh annex, 'STT' 0.27 inch)."""
+    from extractor.readers import scan_tables
+
+    page = _ruled_page([100, 150, 600, 900], [100, 300, 500, 700], merged_row=0)
+    page[[*range(300, 303), *range(500, 503)], 100:903] = 255  # two inner rules redrawn, skewed and broken
+    for x in range(100, 903):
+        drop = (900 - x) * 0.03  # 0.5 degree of skew: the rules' left ends 24 px lower at 200 dpi
+        y = int(300 + drop)
+        page[y:y + 3, x] = 0
+        if x != 140:  # a one-pixel break inside the 50-px number column, next to its right rule
+            page[int(500 + drop):int(500 + drop) + 3, x] = 0
+    grids, _ = scan_tables.find_grids(page, 200)
+    assert len(grids) == 1
+    grid = grids[0]
+    assert len(grid.ys) == 4
+    # Every cell of the number column is its own row: no merged spans down column 0.
+    assert all(span[0] == span[1] for span in grid.spans.values())
+
+
 def test_a_lone_frame_is_not_a_table() -> None:
     from extractor.readers import scan_tables
 

@@ -294,3 +294,13 @@ def test_ocr_roman_numeral_with_an_h_for_two_strokes_is_read_in_sequence():
     assert [(s.number, s.level) for s in sections] == [("I", 1), ("1", 2), ("II", 1), ("III", 1)]
     # In typed text "IH." is no numeral.
     assert "IH" not in [s.number for s in _ocr_sections(text, ocr=False)]
+
+
+def test_a_bare_number_before_a_table_row_is_no_heading():
+    """A scanned annex (Hà Tĩnh e-commerce plan, tune split): OCR read a page's foot as a bare "11.",
+    and the next page opens with a row of the budget table. "I." alone takes its title from the next
+    line only when that line is text; a table row is never a heading's title."""
+    blocks = blocks_from_text("KẾ HOẠCH\nI. MỤC TIÊU\nNội dung của mục tiêu.\n11.\n")
+    blocks.append(Block(kind="row", cells=["IV", "Phát triển sản MĐT", "3347", "150"], table=0, row=0))
+    titles = [s.title for s in find_sections(assemble(blocks))]
+    assert titles == ["MỤC TIÊU"]

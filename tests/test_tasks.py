@@ -644,3 +644,28 @@ def test_an_ocr_header_one_letter_off_still_names_its_column():
     assert header_map(cells, ocr=True) == {0: "time", 1: "content", 2: "lead", 3: "lead_more"}
     assert header_map(["Nga y", *cells[1:]], ocr=True)[0] == "time"
     assert 0 not in (header_map(cells) or {})
+
+
+def test_scanned_annex_rows_with_noisy_header_and_unreadable_unit_cells():
+    """A scanned investment-promotion annex (Hà Tĩnh, tune split) as Tesseract read it: a rule's stroke
+    beside the number header ("| TT"), stray letters inside the time header ("Thời 1wmaw gian"), and unit
+    cells OCR garbled past reading. The header still names its columns; a numbered row whose unit cell
+    is written but unreadable is a task whose units stay unknown (never guessed); the group and total
+    rows, with no unit cell, stay out."""
+    rows = [
+        ["| TT", "Loại hoạt động xúc tiễn đầu tư _", "-Đơnvị đầu MỌI tô chức thực hiện :",
+         "Thời 1wmaw gian tô chức thực hiện :", "¬ Đơn vị phối hợp"],
+        ["", '"Tổng kinh phí', "", "", ""],
+        ["1", "Nghiên cứu, đánh giá tiềm năng, thị trường, xu hướng và đối tác đầu tư", "", "", ""],
+        ["1.4", "Tiếp tục liên hệ, làm việc với Đại sử quản các nước", "ìỞ 3ở Ngoại nụ và [rung", "", ""],
+        ["1.5", "Tiếp tục khâu nỗi, đôn đốc triển khai thực hiện các thỏa thuận hợp tác",
+         "3ở HĐT, 3an QL &€KT và Tung ầm.", "-ả năm", ""],
+        ["3.1", "Xây dựng danh mục các dự án kêu gọi đầu tư năm 2017", "Trung tâm Hỗ trợ PTDN và XTĐT", "Quý 1", ""],
+    ]
+    blocks = _rows(0, rows, page=1)
+    for block in blocks:
+        block.ocr = True
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2017))
+    assert [t.text[:20] for t in tasks] == ["Tiếp tục liên hệ, là", "Tiếp tục khâu nỗi, đ", "Xây dựng danh mục cá"]
+    assert tasks[0].lead == [] and tasks[1].lead == []
+    assert tasks[2].lead == ["Trung tâm Hỗ trợ PTDN và XTĐT"] and tasks[2].period.quarters == [1]

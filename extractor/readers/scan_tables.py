@@ -25,12 +25,19 @@ if TYPE_CHECKING:
 RULE_INCH = 0.3
 """Shortest straight stroke taken for a ruling line: longer than any letter's stem at body sizes (a 13 pt
 capital is about 0.13 inch high), shorter than the narrowest table column (a "TT" number column)."""
+PIECE_INCH = 0.08
+"""Shortest straight piece of a rule grown back onto a ruling line (`_grow_along`): about a letter's
+crossbar, so only pieces in line with a found rule are taken, never a letter standing alone."""
 MERGE_INCH = 0.03
 """Line positions closer than this are one line (a thick or doubled rule, a scan's slight skew)."""
 MIN_INK_INCH2 = 0.0015
 """Dark area that makes an unread cell worth a second look: about one printed digit at body size."""
 SIDE_INK = 0.5
 """A cell side is ruled when the line mask covers at least this share of its length."""
+SKEW_INCH = 0.1
+"""How far a ruling may stray from its mean position along a table: a scan fed in about half a degree
+askew moves a rule by this much across a landscape page (11 inches), so one end of it lies this far from
+the separator placed at its centre of mass."""
 
 
 @dataclass(slots=True)
@@ -81,8 +88,12 @@ def find_grids(gray: Any, dpi: int) -> tuple[list[Grid], Any]:
     length = max(10, int(RULE_INCH * dpi))
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
-    # Close small breaks (scan noise, skew steps) so that each ruling is one stroke.
     gap = max(3, int(MERGE_INCH * dpi))
+    # A rule across a column narrower than `length`, broken by the scan next to a crossing, survives the
+    # opening nowhere; it is grown back from the rule it continues.
+    horizontal = _grow_along(ink, horizontal, (int(PIECE_INCH * dpi), 1), gap)
+    vertical = _grow_along(ink, vertical, (1, int(PIECE_INCH * dpi)), gap)
+    # Close small breaks (scan noise, skew steps) so that each ruling is one stroke.
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 3)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, gap)))
     rulings = cv2.bitwise_or(horizontal, vertical)
@@ -94,12 +105,52 @@ def find_grids(gray: Any, dpi: int) -> tuple[list[Grid], Any]:
         if width < 2 * length or height < length:
             continue
         window = (slice(top, top + height), slice(left, left + width))
-        grid = _grid(horizontal[window], vertical[window], left, top, gap)
+        grid = _grid(horizontal[window], vertical[window], left, top, gap, int(SKEW_INCH * dpi))
         if grid is None:
             continue
         grids.append(grid)
         mask[window] = cv2.bitwise_or(mask[window], rulings[window])
     return grids, mask
+
+
+def _grow_along(ink: Any, lines: Any, piece: tuple[int, int], gap: int) -> Any:
+    """`lines` with the straight pieces of ink (at least `piece` long) that continue them in line, across
+    breaks up to `gap`: each chain of collinear pieces is kept whole when it touches a found line.
+
+    Only the bands of rows (columns, for vertical lines) that hold a found line can hold such a chain, so
+    each band is read on its own: a page has a few dozen thin bands, far less than the page."""
+    import cv2
+    import numpy as np
+
+    horizontal = piece[1] == 1
+    if not horizontal:  # the same reading on the transposed page
+        return _grow_along(ink.T, lines.T, (piece[1], piece[0]), gap).T
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, piece)
+    step = cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1))
+    grown = lines.copy()
+    for top, bottom in _bands(np.flatnonzero(lines.any(axis=1)), gap, lines.shape[0]):
+        band = slice(top, bottom)
+        pieces = cv2.morphologyEx(np.ascontiguousarray(ink[band]), cv2.MORPH_OPEN, kernel)
+        chains = cv2.bitwise_or(cv2.dilate(pieces, step), lines[band])
+        # 4-connectivity: a chain runs along the rule's own rows; the dilation bridged its breaks.
+        count, labels = cv2.connectedComponents(chains, connectivity=4)
+        touched = np.zeros(count, dtype=bool)
+        touched[labels[lines[band] > 0]] = True
+        touched[0] = False
+        grown[band] = np.maximum(grown[band], np.where(touched[labels], pieces, 0).astype(lines.dtype))
+    return grown
+
+
+def _bands(rows: Any, margin: int, size: int) -> list[tuple[int, int]]:
+    """Runs of consecutive `rows` (sorted indices), each widened by `margin` on both sides."""
+    bands: list[tuple[int, int]] = []
+    for row in rows.tolist():
+        top, bottom = max(0, row - margin), min(size, row + margin + 1)
+        if bands and top <= bands[-1][1]:
+            bands[-1] = (bands[-1][0], bottom)
+        else:
+            bands.append((top, bottom))
+    return bands
 
 
 def erase_rulings(gray: Any, mask: Any) -> Any:
@@ -109,21 +160,30 @@ def erase_rulings(gray: Any, mask: Any) -> Any:
     return cleaned
 
 
-def _grid(horizontal: Any, vertical: Any, left: int, top: int, gap: int) -> Grid | None:
+def _grid(horizontal: Any, vertical: Any, left: int, top: int, gap: int, skew: int = 0) -> Grid | None:
     ys = _positions(horizontal, axis=0, gap=gap)
     xs = _positions(vertical, axis=1, gap=gap)
     if len(ys) < 2 or len(xs) < 3:
         return None  # a one-column frame is a boxed note or a received stamp, not a table
     rows, cols = len(ys) - 1, len(xs) - 1
     # Which inner sides are ruled: between columns c and c+1 in row r, between rows r and r+1 in column c.
-    col_side = [[_ruled(vertical[ys[r]:ys[r + 1], max(0, xs[c + 1] - gap):xs[c + 1] + gap], axis=0, gap=gap)
+    # Each side is looked for within its rule's reach (`_reach`), so a skewed scan's rules still count.
+    col_side = [[_ruled(vertical[ys[r]:ys[r + 1], _reach(xs, c + 1, gap, skew)], axis=0, gap=gap)
                  for c in range(cols - 1)] for r in range(rows)]
-    row_side = [[_ruled(horizontal[max(0, ys[r + 1] - gap):ys[r + 1] + gap, xs[c]:xs[c + 1]], axis=1, gap=gap)
+    row_side = [[_ruled(horizontal[_reach(ys, r + 1, gap, skew), xs[c]:xs[c + 1]], axis=1, gap=gap)
                  for c in range(cols)] for r in range(rows - 1)]
     spans = _merge_cells(rows, cols, col_side, row_side)
     if len(spans) < 2:
         return None  # a frame around one text, not a table
     return Grid([y + top for y in ys], [x + left for x in xs], spans)
+
+
+def _reach(edges: list[int], i: int, gap: int, skew: int) -> slice:
+    """The band around separator `i` where its rule may run: the merge gap plus the skew allowance, but
+    never more than a third of the way to the neighbouring separators (whose rules are other lines)."""
+    room = min(edges[i] - edges[i - 1], edges[i + 1] - edges[i]) // 3
+    half = max(gap, min(gap + skew, room))
+    return slice(max(0, edges[i] - half), edges[i] + half)
 
 
 def _positions(lines: Any, axis: int, gap: int) -> list[int]:

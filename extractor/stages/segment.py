@@ -162,7 +162,12 @@ def _headings_of(body_lines: list[Line], full_width: int | None) -> list[Heading
         if line.block.kind != "paragraph" or line.region:
             continue
         text, last = line.text, k
-        if BARE_NUMBER_RE.match(text) and k + 1 < len(body_lines) and not body_lines[k + 1].block.label:
+        if (
+            BARE_NUMBER_RE.match(text)
+            and k + 1 < len(body_lines)
+            and not body_lines[k + 1].block.label
+            and body_lines[k + 1].block.kind == "paragraph"  # a table row is never a heading's title
+        ):
             last = k + 1
             text = f"{text.strip()} {body_lines[last].text.strip()}"  # "I." alone, its title on the next line
         found = parse_heading_number(text) or (_ocr_roman_lookalike(text) if line.block.ocr else None)

@@ -22,6 +22,7 @@ from extractor.base.blocks import Block, Layout
 from extractor.base.normalize import fold
 from extractor.base.resources import read_csv
 from extractor.stages.periods import merge_periods, period_of, time_heading
+from extractor.vocab.syllables import is_syllable
 from extractor.vocab.unit_names import split_units
 from models import Period
 
@@ -170,6 +171,12 @@ class TableTask:
             group = None  # the row's own day wins over the day heading of its schedule
         return merge_periods(group, cell, own, *self.extra_periods)
 
+    @property
+    def unit_cells_written(self) -> bool:
+        """Whether a unit cell of the row holds words, read as units or not (OCR may garble them)."""
+        cells = (*self.lead_parts, *self.lead_more_parts, *self.coordinating_parts)
+        return any(len(_LETTERS_RE.findall(cell)) >= 2 for cell in cells)
+
     def units(self) -> tuple[list[str], list[str]]:
         lead = split_units(" ".join(self.lead_parts)) + split_units(" ".join(self.lead_more_parts))
         lead = _unique(lead + self.extra_lead)
@@ -200,6 +207,9 @@ def _unique(items: list[str]) -> list[str]:
     return out
 
 
+_NOT_WORD_RE = re.compile(r"[\W_]+")
+
+
 @lru_cache(maxsize=1)
 def _keywords() -> dict[str, list[str]]:
     table: dict[str, list[str]] = {}
@@ -208,8 +218,27 @@ def _keywords() -> dict[str, list[str]]:
     return table
 
 
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+
+
+def _without_ocr_noise(cell: str) -> str:
+    """The cell without the stray tokens OCR makes of a stamp or a rule's stroke ("Thời 1wmaw gian"),
+    which break a keyword apart: tokens mixing letters and digits, and lower-case letter runs that are no
+    Vietnamese syllable (capitals stay: they are abbreviations, "TT", "UBND")."""
+    kept = []
+    for token in cell.split():
+        letters = _LETTERS_RE.fullmatch(token)
+        mixed = any(ch.isdigit() for ch in token) and any(ch.isalpha() for ch in token)
+        if mixed or (letters and token.islower() and len(token) > 1 and not is_syllable(token)):
+            continue
+        kept.append(token)
+    return " ".join(kept)
+
+
 def classify_header(cell: str, ocr: bool = False) -> str | None:
     """Meaning of a header cell ("Đơn vị phối hợp" -> coordinating), by keywords on folded text."""
+    if ocr:
+        cell = _without_ocr_noise(cell)
     key = fold(cell)
     if not key:
         return None
@@ -217,7 +246,8 @@ def classify_header(cell: str, ocr: bool = False) -> str | None:
     for column in _COLUMN_PRIORITY:
         for word in keywords.get(column, []):
             if column == "number":
-                if key.strip(" .") == word:
+                # The whole cell is the number header; OCR may leave a rule's stroke beside it ("| TT").
+                if _NOT_WORD_RE.sub(" ", key).strip() == word:
                     return column
             elif re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", key):
                 return column

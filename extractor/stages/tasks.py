@@ -75,7 +75,9 @@ def find_tasks(layout: Layout, sections: list[Section], metadata: Metadata) -> l
     for item in find_table_tasks(layout, plan_year, _plan_month(metadata, plan_year)):
         lead, coordinating = item.units()
         period = item.period(plan_year)
-        if not (lead or coordinating or has_time(period)):
+        # A row with neither units nor a time is a group heading or a total, unless its unit cell is
+        # written and unreadable (a scan): the row is then a task whose units stay unknown.
+        if not (lead or coordinating or has_time(period) or item.unit_cells_written):
             continue
         add("table", item.text, period, lead, coordinating, item.start, item.end)
     for prose in find_prose_tasks(layout, sections, plan_year):
