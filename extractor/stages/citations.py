@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
+from rapidfuzz.distance import Levenshtein
+
 from extractor.base.blocks import LOW_CONFIDENCE, Layout, span_confidence
 from extractor.base.normalize import DASHES
 from extractor.stages.citation_resolve import (
@@ -197,8 +199,6 @@ def _other_mention_symbol(item: _Found, found: list[_Found]) -> str | None:
     if len(unknown) != 1 or not item.symbol:
         return None
     at, own = unknown[0], _symbol_groups(item.symbol)
-    from rapidfuzz.distance import Levenshtein
-
     symbols = set()
     for other in found:
         groups = _symbol_groups(other.symbol or "")
@@ -379,8 +379,6 @@ def _misread_type_code(head: str, word: str | None) -> str | None:
     nothing is repaired."""
     if not word or ("state", head.lower()) in pat.type_by_code():
         return None
-    from rapidfuzz.distance import Levenshtein
-
     codes = [code for (family, code), name in pat.type_by_code().items() if family == "state" and name == word]
     near = [code for code in codes if Levenshtein.distance(code, head.lower(), score_cutoff=1) <= 1]
     if len(near) != 1:
