@@ -152,6 +152,20 @@ def test_missing_inputs_stop_before_any_work(tmp_path, capsys):
     assert lines[1].startswith(f"vnplan: error: {tmp_path / 'plan.xlsx'}: unsupported file type '.xlsx'")
 
 
+def test_extract_collects_its_youngest_objects_less_often(tmp_path):
+    """`vnplan extract` sets the youngest generation's collection threshold (700 by default), and only that one."""
+    import gc
+
+    from extractor.cli import YOUNG_GC_THRESHOLD
+
+    before = gc.get_threshold()
+    try:
+        assert main(["extract", str(PDF), "-o", str(tmp_path)]) == 0
+        assert gc.get_threshold() == (YOUNG_GC_THRESHOLD, *before[1:])
+    finally:
+        gc.set_threshold(*before)
+
+
 # --- from Python ---------------------------------------------------------------------------------------------
 
 

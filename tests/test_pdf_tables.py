@@ -157,3 +157,39 @@ def test_white_paragraph_shading_is_no_table() -> None:
     from extractor.base.limits import DEFAULT_LIMITS
 
     assert not any(b.kind == "row" for b in pdf.read(SHADED_PDF, DEFAULT_LIMITS).blocks)
+
+
+def _ruling_lines_by_helpers(page) -> bool:  # noqa: ANN001
+    """`has_ruling_lines` as first written, over pypdfium2's page-object helpers."""
+    import pypdfium2.raw as raw
+
+    horizontal = vertical = boxes = 0
+    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=0):
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        if h <= 3 and w >= 10:
+            horizontal += 1
+        elif w <= 3 and h >= 8:
+            vertical += 1
+        elif w >= 10 and h >= 8:
+            boxes += 1
+        if (horizontal >= 2 and vertical >= 2) or boxes >= 2 or (boxes and horizontal + vertical >= 2):
+            return True
+    return False
+
+
+def test_ruling_lines_read_with_raw_calls_as_with_helpers() -> None:
+    """The cheap test for a grid, read with raw pdfium calls, answers as pypdfium2's helpers do, on every
+    page of the corpus PDFs (ruled and not)."""
+    import pypdfium2 as pdfium
+
+    answers = []
+    for path in sorted((CORPUS / "pdf").glob("*.pdf")) + [p for p in RULED_PDFS + [SHADED_PDF] if p.exists()]:
+        document = pdfium.PdfDocument(str(path))
+        try:
+            for page in document:
+                answers.append(pdf_tables.has_ruling_lines(page))
+                assert answers[-1] == _ruling_lines_by_helpers(page), f"{path.name} page {len(answers)}"
+        finally:
+            document.close()
+    assert any(answers) and not all(answers)

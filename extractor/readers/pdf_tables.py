@@ -32,12 +32,28 @@ _FORM_DEPTH = 8  # form XObjects nested deeper than this are not searched for ru
 
 def has_ruling_lines(page) -> bool:  # noqa: ANN001
     """Cheap test for a table grid: at least two horizontal and two vertical thin lines, or boxes."""
+    import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
+    # Raw calls, as `pdf._needs_ocr` makes: pypdfium2's `get_objects` wraps every object of the page
+    # (mostly text) in a helper object only to read its type.
+    handle = page.raw
+    count = raw.FPDFPage_CountObjects(handle)
+    if count < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    box = ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+    path_type = raw.FPDF_PAGEOBJ_PATH
     horizontal = vertical = boxes = 0
-    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=0):
-        left, bottom, right, top = obj.get_bounds()
-        w, h = right - left, top - bottom
+    for index in range(count):
+        obj = raw.FPDFPage_GetObject(handle, index)
+        if not obj:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        if raw.FPDFPageObj_GetType(obj) != path_type:
+            continue
+        if not raw.FPDFPageObj_GetBounds(obj, *box):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        w, h = right.value - left.value, top.value - bottom.value
         if h <= 3 and w >= 10:
             horizontal += 1
         elif w <= 3 and h >= 8:

@@ -33,9 +33,10 @@ def char_codes(handle, count: int) -> list[int]:  # noqa: ANN001 - an FPDF_TEXTP
     if sys.byteorder == "big":  # pdfium writes UTF-16LE
         units.byteswap()
     codes = units.tolist()
-    for i, code in enumerate(codes):
-        if code == 0xFFFE:
-            codes[i] = raw.FPDFText_GetUnicode(handle, i)
+    if 0xFFFE in units:  # (searched in C: most pages have none)
+        for i, code in enumerate(codes):
+            if code == 0xFFFE:
+                codes[i] = raw.FPDFText_GetUnicode(handle, i)
     return codes
 
 
