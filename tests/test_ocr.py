@@ -260,6 +260,76 @@ def test_rules_of_a_skewed_scan_and_of_a_narrow_column_still_separate_rows() -> 
     assert all(span[0] == span[1] for span in grid.spans.values())
 
 
+def _dashed(page: object, y: int, x0: int, x1: int, dash: int = 6, pitch: int = 14) -> None:
+    for x in range(x0, x1, pitch):
+        page[y:y + 2, x:min(x + dash, x1)] = 0  # type: ignore[index]
+
+
+def test_dashed_rules_and_a_faint_band_still_make_one_table() -> None:
+    """Row rules drawn dashed (Word's dashed borders, or solid rules a faint scan broke into dots) between
+    solid column rules, and a band of the scan where every row rule is lost: one table of all its rows
+    and columns (as on the Hà Tĩnh 2016 investment-promotion annex). A line of flat marks inside one cell
+    (diacritics, leader dots after a label) joins no two column rules and splits nothing; a cell dotted
+    from rule to rule would read as ruled."""
+    import numpy as np
+
+    from extractor.readers import scan_tables
+
+    page = np.full((1200, 1400), 255, dtype=np.uint8)
+    columns, rows = [100, 300, 700, 900, 1300], [100, 300, 500, 700, 900]
+    for x in columns:
+        page[rows[0]:rows[-1] + 3, x:x + 3] = 0
+    for y in rows:
+        _dashed(page, y, columns[0], 400)
+        _dashed(page, y + (1 if y > 300 else 0), 480, columns[-1])  # a skew step; 400-480: the faint band
+    _dashed(page, 600, 780, 880, dash=3, pitch=6)  # leader dots after a label ("Kinh phí: .....") in a cell
+    grids, mask = scan_tables.find_grids(page, 200)
+    assert len(grids) == 1
+    grid = grids[0]
+    assert len(grid.xs) == 5 and len(grid.ys) == 5
+    assert all(span[0] == span[1] and span[2] == span[3] for span in grid.spans.values())
+    # The dashes are erased before OCR; the white breaks between them are never painted.
+    assert (scan_tables.erase_rulings(page, mask)[rows[1]:rows[1] + 2, 120:400] == 255).all()
+
+
+def test_two_tables_side_by_side_stay_two() -> None:
+    """Nets of rules beside each other with rows at other heights are two tables, not one broken table."""
+    import numpy as np
+
+    from extractor.readers import scan_tables
+
+    page = np.full((1200, 1400), 255, dtype=np.uint8)
+    for columns, rows in (([100, 300, 600], [100, 300, 500, 700]), ([680, 900, 1300], [150, 400, 650, 750])):
+        for y in rows:
+            page[y:y + 3, columns[0]:columns[-1] + 3] = 0
+        for x in columns:
+            page[rows[0]:rows[-1] + 3, x:x + 3] = 0
+    grids, _ = scan_tables.find_grids(page, 200)
+    assert sorted(len(g.xs) for g in grids) == [3, 3]
+
+
+def test_annex_with_dashed_row_rules_reads_as_one_table() -> None:
+    """Hà Tĩnh CTr 446/2016 (corpus/wild, tune), an annex page printed landscape and scanned sideways: its
+    row rules are dotted and broken, its column rules solid. Upright, it is one table of its 18 columns."""
+    import cv2
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from extractor.readers import scan_tables
+    from tests.test_wild import need_documents
+
+    path = need_documents() / "province-ubnd-hatinh-ctr446-xuc-tien-dau-tu-2016.pdf"
+    document = pdfium.PdfDocument(str(path))
+    try:
+        bitmap = document[9].render(scale=300 / 72, grayscale=True)
+        gray = cv2.rotate(np.array(bitmap.to_pil().convert("L")), cv2.ROTATE_90_CLOCKWISE)
+    finally:
+        document.close()
+    grids, _ = scan_tables.find_grids(gray, 300)
+    assert len(grids) == 1
+    assert len(grids[0].xs) - 1 == 18 and len(grids[0].ys) - 1 >= 6
+
+
 def test_a_lone_frame_is_not_a_table() -> None:
     from extractor.readers import scan_tables
 

@@ -669,3 +669,50 @@ def test_scanned_annex_rows_with_noisy_header_and_unreadable_unit_cells():
     assert [t.text[:20] for t in tasks] == ["Tiếp tục liên hệ, là", "Tiếp tục khâu nỗi, đ", "Xây dựng danh mục cá"]
     assert tasks[0].lead == [] and tasks[1].lead == []
     assert tasks[2].lead == ["Trung tâm Hỗ trợ PTDN và XTĐT"] and tasks[2].period.quarters == [1]
+
+
+def test_scanned_header_garbled_past_its_keywords_is_checked_by_its_columns():
+    """The same scanned annex read another time (its dotted rules erased): OCR garbled the lead header
+    ("Đơnvị đâu mồi tực th hiễn") past every keyword and left "thực hiển" in the time header, which then
+    reads as a lead. The cells below are read at body size and say what each column holds: times
+    ("Thường xuyên" between OCR's marks, "Quý 1") make the time column, units the lead column."""
+    rows = [
+        ["| TT", "Loại hoạt động xúc tiễn đầu tư ˆ", "-Đơnvị đâu mồi tực th hiễn Ệ", "Thời Hmw _ thực hiển Ệ",
+         "Địa điểm tổ chức", "¬ Đơn vị phối hợp"],
+        ["1", "Nghiên cứu, đánh giá tiềm năng, thị trường, xu hướng và đối tác đầu tư", "", "", "", ""],
+        ["1.1", "Tiếp tục nghiên cứu đánh giá tiềm năng, xu hướng và đối tác đầu tư", "Trung tâm Hỗ trợ PTDN và XTĐT",
+         "Thường ` ˆ xuyên „", "x", "ĐSQ các nước tại Việt Nam"],
+        ["1.2", "Nghiên cứu, tìm kiếm thị trường cho các sản phẩm chủ lực của tỉnh", "Sở KHĐT, Sở Công thương",
+         "Thường ˆ xuyên", "x", "Các cơ quan thuộc Bộ KHĐT"],
+        ["3.1", "Xây dựng danh mục các dự án kêu gọi đầu tư năm 2017", "Trung tâm Hỗ trợ PTDN và XTĐT", "Quý 1", "x", ""],
+    ]
+    blocks = _rows(0, rows, page=1)
+    for block in blocks:
+        block.ocr = True
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2017))
+    assert [t.lead for t in tasks] == [["Trung tâm Hỗ trợ PTDN và XTĐT"], ["Sở KHĐT", "Sở Công thương"],
+                                       ["Trung tâm Hỗ trợ PTDN và XTĐT"]]
+    assert tasks[2].period.quarters == [1]
+    # Typed (not OCR'd) headers are taken as written: the cells are not asked.
+    for block in blocks:
+        block.ocr = False
+    assert all(not t.lead for t in find_tasks(assemble(blocks), [], Metadata(plan_year=2017)))
+
+
+def test_scanned_number_header_read_as_noise_is_found_from_its_cells():
+    """The 2016 annex of the same plans, scanned: OCR read its "TT" header as a mark, so the header names
+    no number column, and a row without a time of its own would read as the wrapped text of the row above.
+    The cells before the content are item numbers ("1.1", "1.3"; "1T" as OCR read "1.1"): that column
+    numbers the rows, and each numbered row is its own task."""
+    rows = [
+        ["ˆ", "Loại hoạt động xúc tiến đầu tư", "Đơn vị đầu mối tổ chức thực hiện", "Thời gian tổ chức thực hiện"],
+        ["1T", "Tiếp tục nghiên cứu đánh giá tiềm năng, xu hướng và đối tác đầu tư", "Sở KHĐT", "Thường xuyên"],
+        ["1.2", "Nghiên cứu, tìm kiếm thị trường cho các sản phẩm chủ lực của tỉnh", "Sở KHĐT, Sở Công thương",
+         "Thường xuyên"],
+        ["1.3", "Thông qua các nhà đầu tư đã đầu tư tại Hà Tĩnh, tiếp tục kêu gọi các nhà đầu tư", "Sở KHĐT", ""],
+    ]
+    blocks = _rows(0, rows, page=1)
+    for block in blocks:
+        block.ocr = True
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2016))
+    assert [t.lead for t in tasks] == [["Sở KHĐT"], ["Sở KHĐT", "Sở Công thương"], ["Sở KHĐT"]]

@@ -38,6 +38,16 @@ SKEW_INCH = 0.1
 """How far a ruling may stray from its mean position along a table: a scan fed in about half a degree
 askew moves a rule by this much across a landscape page (11 inches), so one end of it lies this far from
 the separator placed at its centre of mass."""
+DASH_INCH = 0.02
+"""Thickest stroke taken for a dash of a dashed or dotted rule (Word's dashed borders, a faint rule the
+scanner broke into dots): a rule's thickness, thinner than any letter (a full stop is about 0.02 inch)."""
+JOIN_INCH = 0.5
+"""Widest break across all the rows of a table (a faint vertical band of the scan) still read as one table."""
+STEP_PX = 5
+"""Rows a dash is thickened by before its chain is joined: a skewed rule's dashes step by a row or two."""
+DASH_GAP_INCH = 0.16
+"""Widest break bridged between the dashes of one rule (Word's dashed and dotted borders leave 0.01-0.04
+inch; a dash or two lost to a faint scan doubles that)."""
 
 
 @dataclass(slots=True)
@@ -89,6 +99,10 @@ def find_grids(gray: Any, dpi: int) -> tuple[list[Grid], Any]:
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
     gap = max(3, int(MERGE_INCH * dpi))
+    # Dashed horizontal rules (and solid ones a faint scan broke up) survive no opening; they are chained
+    # from their dashes, and kept where they join vertical rules as a table's rules do. Vertical ones are
+    # not looked for: the stems of letters stacked in a cell's lines ("l", "i") would chain as well.
+    dashed, dashes = _dashed_rules(ink, vertical, dpi, length)
     # A rule across a column narrower than `length`, broken by the scan next to a crossing, survives the
     # opening nowhere; it is grown back from the rule it continues.
     horizontal = _grow_along(ink, horizontal, (int(PIECE_INCH * dpi), 1), gap)
@@ -96,12 +110,20 @@ def find_grids(gray: Any, dpi: int) -> tuple[list[Grid], Any]:
     # Close small breaks (scan noise, skew steps) so that each ruling is one stroke.
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 3)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, gap)))
+    # Erased before OCR: the solid rules and the dashes themselves, never the breaks bridged between
+    # dashes (a letter there would lose its strokes).
+    erase = cv2.bitwise_or(cv2.bitwise_or(horizontal, vertical),
+                           cv2.dilate(dashes, np.ones((3, 3), np.uint8)))
+    horizontal = cv2.bitwise_or(horizontal, dashed)
     rulings = cv2.bitwise_or(horizontal, vertical)
     count, _, stats, _ = cv2.connectedComponentsWithStats(rulings, connectivity=8)
+    nets = [(int(s[0]), int(s[1]), int(s[0] + s[2]), int(s[1] + s[3])) for s in stats[1:count]]
+    nets = _join_broken([n for n in nets if n[2] - n[0] >= length and n[3] - n[1] >= length],
+                        horizontal, gap, int(SKEW_INCH * dpi), int(JOIN_INCH * dpi))
     grids: list[Grid] = []
     mask = np.zeros_like(rulings)
-    for label in range(1, count):
-        left, top, width, height, _ = (int(v) for v in stats[label])
+    for left, top, right, bottom in nets:
+        width, height = right - left, bottom - top
         if width < 2 * length or height < length:
             continue
         window = (slice(top, top + height), slice(left, left + width))
@@ -109,8 +131,82 @@ def find_grids(gray: Any, dpi: int) -> tuple[list[Grid], Any]:
         if grid is None:
             continue
         grids.append(grid)
-        mask[window] = cv2.bitwise_or(mask[window], rulings[window])
+        mask[window] = cv2.bitwise_or(mask[window], erase[window])
     return grids, mask
+
+
+def _join_broken(nets: list[tuple[int, int, int, int]], horizontal: Any, gap: int, skew: int,
+                 reach: int) -> list[tuple[int, int, int, int]]:
+    """Nets of rules (boxes) side by side that are one table whose rules a faint band of the scan broke
+    across all its rows: joined when they stand less than `reach` apart, span the same height, and at
+    least two of their horizontal rules are at the same heights (a table beside another has its own)."""
+    joined = sorted(nets)
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(joined):
+            for j in range(i + 1, len(joined)):
+                b = joined[j]
+                if b[0] - a[2] > reach or b[0] < a[0]:
+                    continue
+                overlap = min(a[3], b[3]) - max(a[1], b[1])
+                if overlap < 0.8 * max(a[3] - a[1], b[3] - b[1]):
+                    continue
+                rows_a = _positions(horizontal[a[1]:a[3], a[0]:a[2]], axis=0, gap=gap)
+                rows_b = _positions(horizontal[b[1]:b[3], b[0]:b[2]], axis=0, gap=gap)
+                shared = sum(any(abs((ya + a[1]) - (yb + b[1])) <= gap + skew for yb in rows_b) for ya in rows_a)
+                if shared < 2:
+                    continue
+                joined[i] = (a[0], min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                del joined[j]
+                merged = True
+                break
+            if merged:
+                break
+    return joined
+
+
+def _dashed_rules(ink: Any, crossing: Any, dpi: int, length: int) -> tuple[Any, Any]:
+    """Horizontal dashed rules of a page's ink: chains of
+    thin flat marks at one height, the breaks between them bridged, at least `length` long; and the marks
+    themselves.
+
+    Letters are taller than a dash and never chained, but a line of diacritics or leader dots could be, so
+    a chain counts only where it runs from one rule of `crossing` (the other direction's rules) to another:
+    a table's rule joins its crossing rules, while text stays inside its cell, between them.
+    """
+    import cv2
+    import numpy as np
+
+    if not crossing.any():
+        return np.zeros_like(ink), np.zeros_like(ink)  # no rule to join: a page of text (most pages)
+    # A dash touching a crossing rule (or a solid piece of the rule running out of it) is part of that
+    # rule's component; without the rule's pixels it is a flat mark of its own.
+    marks = np.where(crossing > 0, 0, ink).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(marks, connectivity=8)
+    flat = (stats[:, cv2.CC_STAT_HEIGHT] <= max(2, int(DASH_INCH * dpi))) & (stats[:, cv2.CC_STAT_WIDTH] >= 2)
+    flat[0] = False
+    if not flat.any():
+        return np.zeros_like(ink), np.zeros_like(ink)
+    # A skewed rule steps by a pixel row every few inches: its dashes are thickened to overlap across a step.
+    dashes = cv2.dilate(np.where(flat[labels], 255, 0).astype(np.uint8),
+                        cv2.getStructuringElement(cv2.MORPH_RECT, (1, STEP_PX)))
+    # The crossing rules' ink bridges a chain across them (a dash often touches the rule and joins it).
+    bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(DASH_GAP_INCH * dpi)), 1))
+    joined = cv2.morphologyEx(cv2.bitwise_or(dashes, crossing), cv2.MORPH_CLOSE, bridge)
+    chains = cv2.morphologyEx(joined, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    chain_count, chain_labels = cv2.connectedComponents(chains, connectivity=8)
+    _, rule_labels = cv2.connectedComponents(crossing, connectivity=8)
+    meets = (chain_labels > 0) & (rule_labels > 0)
+    pairs = np.unique(np.stack([chain_labels[meets], rule_labels[meets]]), axis=1)
+    joins = np.bincount(pairs[0], minlength=chain_count) if pairs.size else np.zeros(chain_count, dtype=int)
+    keep = joins >= 2
+    keep[0] = False
+    # The chain without the crossing rules' own pixels (those belong to the other direction), and the
+    # dashes on it: the ink to erase.
+    kept = keep[chain_labels]
+    rules = np.where(kept & (crossing == 0), 255, 0).astype(np.uint8)
+    return rules, np.where(kept & flat[labels], 255, 0).astype(np.uint8)
 
 
 def _grow_along(ink: Any, lines: Any, piece: tuple[int, int], gap: int) -> Any:

@@ -21,7 +21,8 @@ from rapidfuzz.distance import Levenshtein
 from extractor.base.blocks import Block, Layout
 from extractor.base.normalize import fold
 from extractor.base.resources import read_csv
-from extractor.stages.periods import merge_periods, period_of, time_heading
+from extractor.stages.periods import has_time, merge_periods, period_of, time_heading
+from extractor.vocab.frame_lines import letter_key
 from extractor.vocab.syllables import is_syllable
 from extractor.vocab.unit_names import split_units
 from models import Period
@@ -235,6 +236,12 @@ def _without_ocr_noise(cell: str) -> str:
     return " ".join(kept)
 
 
+@lru_cache(maxsize=4096)
+def _plain_words(text: str) -> str:
+    """`text` word by word without its marks (`letter_key`): "thực hiện" -> "THUC HIEN"."""
+    return " ".join(filter(None, (letter_key(word) for word in text.split())))
+
+
 def classify_header(cell: str, ocr: bool = False) -> str | None:
     """Meaning of a header cell ("Đơn vị phối hợp" -> coordinating), by keywords on folded text."""
     if ocr:
@@ -256,6 +263,13 @@ def classify_header(cell: str, ocr: bool = False) -> str | None:
     for column in _COLUMN_PRIORITY:
         if any(compact == word.replace(" ", "") for word in keywords.get(column, [])):
             return column
+    if ocr:
+        # OCR confuses tone and vowel marks ("thực hiên", "tô chức"); its base letters still name the column.
+        plain = _plain_words(key)
+        for column in _COLUMN_PRIORITY:
+            if column != "number" and any(re.search(r"(?<!\w)" + re.escape(_plain_words(word)) + r"(?!\w)", plain)
+                                          for word in keywords.get(column, [])):
+                return column
     if ocr and len(key.split()) <= 2 and len(compact) >= 3:
         # A one-word header OCR read one letter short or wrong ("Ngà", "Nga y" for "Ngày"): a one-word
         # keyword of four letters or more one edit away. Only for OCR'd rows, whose letters are doubtful.
@@ -302,6 +316,69 @@ def header_map(cells: list[str], ocr: bool = False) -> dict[int, str] | None:
     return None
 
 
+CONTENT_SHARE = 0.5
+"""Share of a column's filled cells that must read as times (or as units) for its cells to say what the
+column holds; the other kind must stay below `OTHER_SHARE`."""
+OTHER_SHARE = 0.2
+_SAMPLE_ROWS = 30
+
+
+def checked_by_content(mapping: dict[int, str], rows: list[Block], plan_year: int | None) -> dict[int, str]:
+    """An OCR'd header's column meanings checked against what the columns hold.
+
+    OCR garbles a scanned header's small print ("Thời Hmw _ thực hiển", "Đơnvị đâu mồi tực th hiễn"), so
+    its keywords can name a column wrongly or not at all, while the cells below are read at body size: a
+    column whose cells are times ("Quý 3", "Thường xuyên") is the time column, one whose cells are units
+    ("Sở KHĐT, Ban QL KKT") leads when the header left no lead column (the first such column, as the lead
+    column comes before the coordinating one in every layout of `task_columns.csv`), and the column
+    just before the content whose cells are item numbers ("1.1", "1.2") is the number column."""
+    sampled = [row for row in rows if row.cells][:_SAMPLE_ROWS]
+    width = max((len(row.cells or []) for row in sampled), default=0)
+    times: dict[int, float] = {}
+    units: dict[int, float] = {}
+    for index in range(width):
+        cells = [c for c in (_legible(_cell(row, index)[0]) for row in sampled) if c]
+        if len(cells) < 2:
+            continue
+        times[index] = sum(_reads_as_time(c, plan_year) for c in cells) / len(cells)
+        units[index] = sum(bool(split_units(c)) for c in cells) / len(cells)
+    checked = dict(mapping)
+    content_at = next((i for i, meaning in checked.items() if meaning == "content"), -1)
+    if "number" not in checked.values() and content_at > 0 and content_at - 1 not in checked:
+        # The number column before the content ("TT" read as noise): its cells are item numbers.
+        numbers = [c for c in (_legible(_cell(row, content_at - 1)[0]) for row in sampled) if c]
+        if len(numbers) >= 2 and sum(bool(_ITEM_NUMBER_RE.match(c) or _GROUP_NUMBER_RE.match(c))
+                                     for c in numbers) >= CONTENT_SHARE * len(numbers):
+            checked[content_at - 1] = "number"
+    for index, meaning in mapping.items():
+        if meaning in ("lead", "lead_more", "coordinating") and times.get(index, 0) >= CONTENT_SHARE \
+                and units.get(index, 0) < OTHER_SHARE and "time" not in checked.values():
+            checked[index] = "time"
+    if "lead" not in checked.values():
+        lead = next((i for i in sorted(units) if i > content_at and i not in checked
+                     and units[i] >= CONTENT_SHARE and times.get(i, 0) < OTHER_SHARE), None)
+        coordinating = next((i for i, meaning in checked.items() if meaning == "coordinating"), None)
+        if lead is not None and (coordinating is None or lead < coordinating):
+            checked[lead] = "lead"
+    if "time" not in checked.values():
+        time = next((i for i in sorted(times) if i > content_at and i not in checked
+                     and times[i] >= CONTENT_SHARE and units.get(i, 0) < OTHER_SHARE), None)
+        if time is not None:
+            checked[time] = "time"
+    return checked
+
+
+def _legible(cell: str) -> str:
+    """The cell without OCR's marks between words ("Thường ` ˆ xuyên „"): tokens with no digit and no
+    letter that has a case."""
+    return " ".join(t for t in cell.split() if any(ch.isdigit() or ch.lower() != ch.upper() for ch in t))
+
+
+def _reads_as_time(cell: str, plan_year: int | None) -> bool:
+    period = period_of(cell, plan_year)
+    return has_time(period) or bool(period.recurring)
+
+
 def _tables(layout: Layout) -> list[list[Block]]:
     tables: dict[int, list[Block]] = {}
     for block in layout.blocks:
@@ -322,6 +399,8 @@ def find_table_tasks(layout: Layout, plan_year: int | None, plan_month: int | No
             if own:
                 start = index + 1
                 break
+        if own and rows[start - 1].ocr:
+            own = checked_by_content(own, rows[start:], plan_year)
         if own:
             mapping, width = own, len(rows[0].cells or [])
         elif mapping is None or len(rows[0].cells or []) != width:
