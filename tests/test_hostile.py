@@ -896,9 +896,12 @@ def test_private_tempdir_is_removed_after_its_block(tmp_path: Path) -> None:
     assert not folder.exists()
 
 
+# The child starts as from a terminal: under `nohup` (SIGHUP ignored, inherited) install_cleanup rightly
+# leaves the ignored signal alone, and the SIGHUP case would wait for nothing.
 TEMPDIR_CHILD = """
-import sys, time
+import signal, sys, time
 from extractor.base import tempdirs
+signal.signal(signal.SIGHUP, signal.SIG_DFL)
 tempdirs.install_cleanup()
 with tempdirs.private_tempdir("vnplan-test-", sys.argv[1]) as folder:
     (folder / "frame.tif").write_bytes(b"x" * 1000)

@@ -292,6 +292,26 @@ def test_dashed_rules_and_a_faint_band_still_make_one_table() -> None:
     assert (scan_tables.erase_rulings(page, mask)[rows[1]:rows[1] + 2, 120:400] == 255).all()
 
 
+def test_last_row_whose_rule_the_scan_lost_ends_where_the_column_rules_end() -> None:
+    """The bottom rule of a table at a page break, dotted and lost to a faint scan: the column rules run
+    on an inch below the last row rule found, so the table's last row ends where they end (the Hà Tĩnh
+    2016 annex's row 1.4); rules that stop at the last row rule add no row."""
+    import numpy as np
+
+    from extractor.readers import scan_tables
+
+    page = _ruled_page([100, 200, 600, 900], [100, 300, 500], merged_row=0)
+    page[100:503, 100:903] = 255
+    for y in (100, 300, 500):
+        page[y:y + 3, 100:903] = 0
+    for x in (100, 200, 600, 900):
+        page[100:700, x:x + 3] = 0  # column rules down to y = 700, no rule drawn there
+    grids, _ = scan_tables.find_grids(page, 200)
+    assert len(grids) == 1 and len(grids[0].ys) == 4 and grids[0].ys[-1] >= 695
+    page[503:700] = 255
+    assert len(scan_tables.find_grids(page, 200)[0][0].ys) == 3
+
+
 def test_two_tables_side_by_side_stay_two() -> None:
     """Nets of rules beside each other with rows at other heights are two tables, not one broken table."""
     import numpy as np

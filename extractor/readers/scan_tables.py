@@ -127,7 +127,7 @@ def find_grids(gray: Any, dpi: int) -> tuple[list[Grid], Any]:
         if width < 2 * length or height < length:
             continue
         window = (slice(top, top + height), slice(left, left + width))
-        grid = _grid(horizontal[window], vertical[window], left, top, gap, int(SKEW_INCH * dpi))
+        grid = _grid(horizontal[window], vertical[window], left, top, gap, int(SKEW_INCH * dpi), length)
         if grid is None:
             continue
         grids.append(grid)
@@ -256,9 +256,12 @@ def erase_rulings(gray: Any, mask: Any) -> Any:
     return cleaned
 
 
-def _grid(horizontal: Any, vertical: Any, left: int, top: int, gap: int, skew: int = 0) -> Grid | None:
+def _grid(horizontal: Any, vertical: Any, left: int, top: int, gap: int, skew: int = 0,
+          reach: int = 0) -> Grid | None:
     ys = _positions(horizontal, axis=0, gap=gap)
     xs = _positions(vertical, axis=1, gap=gap)
+    if ys and len(xs) >= 3 and reach:
+        ys = _framed(ys, _column_rules_span(vertical, xs, gap), reach)
     if len(ys) < 2 or len(xs) < 3:
         return None  # a one-column frame is a boxed note or a received stamp, not a table
     rows, cols = len(ys) - 1, len(xs) - 1
@@ -272,6 +275,30 @@ def _grid(horizontal: Any, vertical: Any, left: int, top: int, gap: int, skew: i
     if len(spans) < 2:
         return None  # a frame around one text, not a table
     return Grid([y + top for y in ys], [x + left for x in xs], spans)
+
+
+def _column_rules_span(vertical: Any, xs: list[int], gap: int) -> tuple[int, int] | None:
+    """First and last pixel rows where most of the column rules are inked: the table's frame top to bottom."""
+    import numpy as np
+
+    inked = np.sum([vertical[:, max(0, x - gap):x + gap + 1].any(axis=1) for x in xs], axis=0)
+    rows = np.flatnonzero(inked >= max(2, (len(xs) + 1) // 2))
+    return (int(rows[0]), int(rows[-1])) if rows.size else None
+
+
+def _framed(ys: list[int], span: tuple[int, int] | None, reach: int) -> list[int]:
+    """Row separators with the table's top and bottom edges where its column rules run on past the first
+    or last row rule by more than `reach`: a faint scan lost that rule (often a dotted one at a page
+    break), while the column rules still show where the table's first or last row ends."""
+    if span is None:
+        return ys
+    first, last = span
+    edges = list(ys)
+    if edges[0] - first > reach:
+        edges.insert(0, first)
+    if last - edges[-1] > reach:
+        edges.append(last)
+    return edges
 
 
 def _reach(edges: list[int], i: int, gap: int, skew: int) -> slice:
