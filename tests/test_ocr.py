@@ -296,7 +296,6 @@ def test_last_row_whose_rule_the_scan_lost_ends_where_the_column_rules_end() -> 
     """The bottom rule of a table at a page break, dotted and lost to a faint scan: the column rules run
     on an inch below the last row rule found, so the table's last row ends where they end (the Hà Tĩnh
     2016 annex's row 1.4); rules that stop at the last row rule add no row."""
-    import numpy as np
 
     from extractor.readers import scan_tables
 
