@@ -160,22 +160,15 @@ def test_white_paragraph_shading_is_no_table() -> None:
 
 
 def _ruling_lines_by_helpers(page) -> bool:  # noqa: ANN001
-    """`has_ruling_lines` as first written, over pypdfium2's page-object helpers."""
+    """`has_ruling_lines` as first written, its path objects read with pypdfium2's page-object helpers."""
     import pypdfium2.raw as raw
 
-    horizontal = vertical = boxes = 0
-    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=0):
-        left, bottom, right, top = obj.get_bounds()
-        w, h = right - left, top - bottom
-        if h <= 3 and w >= 10:
-            horizontal += 1
-        elif w <= 3 and h >= 8:
-            vertical += 1
-        elif w >= 10 and h >= 8:
-            boxes += 1
-        if (horizontal >= 2 and vertical >= 2) or boxes >= 2 or (boxes and horizontal + vertical >= 2):
-            return True
-    return False
+    def sizes():  # noqa: ANN202
+        for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=0):
+            left, bottom, right, top = obj.get_bounds()
+            yield right - left, top - bottom
+
+    return pdf_tables.draws_grid(sizes())
 
 
 def test_ruling_lines_read_with_raw_calls_as_with_helpers() -> None:

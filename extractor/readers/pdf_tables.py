@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +45,26 @@ def has_ruling_lines(page) -> bool:  # noqa: ANN001
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     box = ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
     path_type = raw.FPDF_PAGEOBJ_PATH
+
+    def path_sizes() -> Iterator[tuple[float, float]]:
+        for index in range(count):
+            obj = raw.FPDFPage_GetObject(handle, index)
+            if not obj:
+                raise pdfium.PdfiumError("Failed to get pageobject.")
+            if raw.FPDFPageObj_GetType(obj) != path_type:
+                continue
+            if not raw.FPDFPageObj_GetBounds(obj, *box):
+                raise pdfium.PdfiumError("Failed to locate pageobject.")
+            yield right.value - left.value, top.value - bottom.value
+
+    return draws_grid(path_sizes())
+
+
+def draws_grid(sizes: Iterable[tuple[float, float]]) -> bool:
+    """Whether path objects of these (width, height) sizes in points make a grid: two thin horizontal and
+    two thin vertical lines, two boxes, or a box and two lines (read lazily: it stops at the answer)."""
     horizontal = vertical = boxes = 0
-    for index in range(count):
-        obj = raw.FPDFPage_GetObject(handle, index)
-        if not obj:
-            raise pdfium.PdfiumError("Failed to get pageobject.")
-        if raw.FPDFPageObj_GetType(obj) != path_type:
-            continue
-        if not raw.FPDFPageObj_GetBounds(obj, *box):
-            raise pdfium.PdfiumError("Failed to locate pageobject.")
-        w, h = right.value - left.value, top.value - bottom.value
+    for w, h in sizes:
         if h <= 3 and w >= 10:
             horizontal += 1
         elif w <= 3 and h >= 8:
