@@ -3,7 +3,8 @@
 The documents of corpus/wild are real published files that third parties committed to public
 repositories; vnplan does not commit them (corpus/wild/README.md). Each manifest row names the
 repository, the commit and the path, and the file's sha256, so the corpus can be rebuilt byte for byte
-from bare git snapshots of those repositories (one folder per repository, named `owner+name`):
+from git snapshots of those repositories (one folder per repository, named `owner+name`, holding a bare
+git directory or a clone):
 
     python scripts/wild_corpus.py --mirrors /path/to/snapshots [--out corpus/wild]
 
@@ -31,7 +32,9 @@ def git_dir(mirrors: Path, repository: str) -> Path | None:
     folder = mirrors / repository.replace("/", "+")
     if not folder.is_dir():
         return None
-    for candidate in (folder, *sorted(p for p in folder.iterdir() if p.is_dir())):
+    # a bare snapshot, or a clone with a work tree whose git directory is `<clone>/.git`
+    below = sorted(p for p in folder.iterdir() if p.is_dir())
+    for candidate in (folder, *below, *(p / ".git" for p in below)):
         if (candidate / "HEAD").is_file() and (candidate / "objects").is_dir():
             return candidate
     return None

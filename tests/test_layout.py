@@ -24,6 +24,7 @@ STAGE_ORDER = (
     "citation_resolve",
     "citations",
     "periods",
+    "cell_align",
     "task_tables",
     "task_prose",
     "task_records",

@@ -4,7 +4,8 @@ wrapped rows joined, a table continued over a page break read as one table.
 A content cell that holds several bullets (a timetable's day: "Sáng: - Họp ... - Làm việc ...") gives
 one task per bullet (guidelines, "Table cells holding several bullets"), each with the row's time and
 the unit cells' bullets aligned with it: by order when the unit cell lists as many bullets, the whole
-cell when it names one, none when the counts differ (the alignment cannot be read). A day column
+cell when it names one, by height when a unit cell padded with empty paragraphs lists fewer entries
+(stages.cell_align), none otherwise (the alignment cannot be read). A day column
 holding a bare day number is a day of the month the plan is for ("Chương trình công tác tháng 02").
 A timetable whose time cells are hours ("7h30 - 8h00") takes its day from the day heading above it or
 from a day row inside it ("Ngày 20/3/2024 (thứ Tư)").
@@ -21,6 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from extractor.base.blocks import Block, Layout
 from extractor.base.normalize import fold
 from extractor.base.resources import read_csv
+from extractor.stages.cell_align import align_by_height, is_padded
 from extractor.stages.periods import has_time, merge_periods, period_of, time_heading
 from extractor.vocab.frame_lines import letter_key
 from extractor.vocab.syllables import is_syllable
@@ -94,6 +96,8 @@ class CellItem:
     text: str
     start: int
     end: int
+    line: int = 0
+    """The index of the paragraph where the entry opens, among the cell's paragraphs (empty ones too)."""
 
 
 def cell_items(lines: list[str]) -> tuple[list[CellItem], bool]:
@@ -105,7 +109,7 @@ def cell_items(lines: list[str]) -> tuple[list[CellItem], bool]:
     marked = False
     opens_next = True
     pos = 0
-    for line in lines:
+    for number, line in enumerate(lines):
         if not line:
             continue
         line_start, pos = pos, pos + len(line) + 1
@@ -125,7 +129,7 @@ def cell_items(lines: list[str]) -> tuple[list[CellItem], bool]:
             continue
         body_start = line_start + line.index(body, body_at)
         if bullet or opens_next or body_at > 0 or not items:
-            items.append(CellItem(body, body_start, line_start + len(line)))
+            items.append(CellItem(body, body_start, line_start + len(line), number))
         else:
             items[-1].text += " " + body
             items[-1].end = line_start + len(line)
@@ -524,7 +528,7 @@ def _bullet_tasks(
     cell_text, c_start, _ = values["content"]
     _place_items(items, cell_text)
     unit_columns = {
-        meaning: _aligned_units(lines, columns.get(meaning), len(items))
+        meaning: _aligned_units(lines, index, columns.get(meaning), items)
         for meaning in ("lead", "lead_more", "coordinating")
     }
     tasks = []
@@ -563,9 +567,13 @@ def _entry_units(entries: list[str]) -> list[str]:
     return units
 
 
-def _aligned_units(lines: list[list[str]], index: int | None, count: int) -> list[list[str]]:
-    """The unit text for each of `count` bullets: by order, the whole cell when it names one entry, or
-    nothing when the cell lists another number of entries."""
+def _aligned_units(
+    lines: list[list[str]], content: int, index: int | None, bullets: list[CellItem]
+) -> list[list[str]]:
+    """The unit text for each bullet of the content cell: by order when the unit cell lists as many
+    entries, the whole cell when it names one, by height when a padded cell lists fewer
+    (stages.cell_align), else nothing (the alignment cannot be read)."""
+    count = len(bullets)
     if index is None or index >= len(lines):
         return [[] for _ in range(count)]
     items, _ = cell_items(lines[index])
@@ -573,7 +581,14 @@ def _aligned_units(lines: list[list[str]], index: int | None, count: int) -> lis
         return [[item.text] for item in items]
     if len(items) == 1:
         return [[items[0].text] for _ in range(count)]
-    return [[] for _ in range(count)]
+    row_lines = max((len(cell) for cell in lines if is_padded(cell)), default=0)
+    where = align_by_height(
+        lines[content], [b.line for b in bullets], lines[index], [item.line for item in items], row_lines
+    )
+    aligned: list[list[str]] = [[] for _ in range(count)]
+    for item, bullet in zip(items, where or [], strict=False):
+        aligned[bullet].append(item.text)
+    return aligned
 
 
 def _add_cells(task: TableTask, values: dict[str, tuple[str, int, int]]) -> None:
