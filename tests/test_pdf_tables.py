@@ -186,3 +186,24 @@ def test_ruling_lines_read_with_raw_calls_as_with_helpers() -> None:
         finally:
             document.close()
     assert any(answers) and not all(answers)
+
+
+def test_a_cells_blank_lines_are_kept_as_empty_lines() -> None:
+    """Word pads a timetable's unit cell with empty paragraphs so that each entry stands level with its
+    content bullet; the PDF keeps the blank space, and the cell's lines keep it as empty lines (the March
+    2018 programme of UBND tỉnh Hà Tĩnh, printed to PDF: tune split). On 2 March the first bullet has no
+    unit; the unit and leader entries stand level with the second and third bullets."""
+    path = RULED_PDFS[1]
+    _need(path)
+    plumber = pdf_tables.PlumberDoc(path)
+    try:
+        rows = [lines for index, _ in _ruled_pages(path) for t in plumber.tables(index, set())
+                for lines in t.cell_lines]
+    finally:
+        plumber.close()
+    day = next(lines for lines in rows if lines[0] and lines[0][-1] == "2")
+    content, units, leaders = day[1], day[2], day[3]
+    bullets = [k for k, line in enumerate(content) if "- " in line[:10]]
+    assert [k for k, line in enumerate(units) if line] == bullets[1:]
+    assert [k for k, line in enumerate(leaders) if line] == bullets[1:]
+    assert units[bullets[1]] == "- Ban DV Tỉnh ủy"

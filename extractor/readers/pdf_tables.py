@@ -14,6 +14,9 @@ lines never reaches this module's table code, and one whose lines make no table 
 from __future__ import annotations
 
 import ctypes
+import importlib.util
+import os
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -79,6 +82,7 @@ def draws_grid(sizes: Iterable[tuple[float, float]]) -> bool:
 def page_tables(page, drawn: list[DrawnChar], index: int, legacy_fonts: set[str], plumber: PlumberDoc) -> list[TableRows]:  # noqa: ANN001, E501
     """The ruled tables of a page that passed `has_ruling_lines`; `drawn` are its drawn characters, in
     content order (spaces pdfium generates left out), as `pdf._page_runs` collects them."""
+    _defer_pdfplumber_package()
     from pdfplumber.table import Table, TableFinder
 
     if not _plain_geometry(page):
@@ -100,6 +104,34 @@ def page_tables(page, drawn: list[DrawnChar], index: int, legacy_fonts: set[str]
     tables = [Table(_PageGrid(grid.edges, plumber_chars(_drawn_within(drawn, t.bbox)), grid.chars), t.cells)  # type: ignore[arg-type]
               for t in tables]
     return _found(grid, tables, index, legacy_fonts)
+
+
+def _defer_pdfplumber_package() -> None:
+    """Make `import pdfplumber.table` load only the table finder and the helpers it imports: pdfplumber's
+    `__init__` imports its PDF parser (pdfminer's layout, fonts and decryption), a few hundredths of a
+    second that pages read from pdfium never use. The package module is made without running its
+    `__init__`, which runs, in that same module, on the first use of any other name (`pdfplumber.open`),
+    so code that imports pdfplumber later gets the whole package as usual."""
+    if "pdfplumber" in sys.modules:
+        return
+    spec = importlib.util.find_spec("pdfplumber")
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return
+    package = importlib.util.module_from_spec(spec)
+    loader = spec.loader
+    folders = list(spec.submodule_search_locations)
+
+    def rest_of_package(name: str) -> object:
+        if any(os.path.exists(os.path.join(folder, name + ".py")) or os.path.isdir(os.path.join(folder, name))
+               for folder in folders):
+            # A submodule not imported yet: `from . import utils` asks first, then imports it.
+            raise AttributeError(name)
+        delattr(package, "__getattr__")
+        loader.exec_module(package)
+        return getattr(package, name)
+
+    setattr(package, "__getattr__", rest_of_package)  # noqa: B010 - a module's own __getattr__ (PEP 562)
+    sys.modules["pdfplumber"] = package
 
 
 class _PageGrid:
@@ -344,14 +376,16 @@ def _table_rows(page, table, legacy_fonts: set[str]) -> tuple[list[list[str]], l
 
     from extractor.readers import legacy
 
-    texts = _extract(table)
+    texts, tops = _extract(table)
+    pitch = _line_pitch(tops)
     page_chars = getattr(page, "page_chars", None) or page.chars
     out: list[list[str]] = []
     out_lines: list[list[list[str]]] = []
-    for row, row_texts in zip(table.rows, texts, strict=False):
+    for row, row_texts, row_tops in zip(table.rows, texts, tops, strict=False):
         cells: list[str] = []
         row_lines: list[list[str]] = []
         out_lines.append(row_lines)
+        row_first = min((t[0] for t in row_tops if t), default=0.0)
         for j, bbox in enumerate(row.cells):
             if bbox is None:
                 # Covered by a cell merged across columns, or under one merged down the rows: an empty
@@ -369,14 +403,37 @@ def _table_rows(page, table, legacy_fonts: set[str]) -> tuple[list[list[str]], l
                 if font in legacy_fonts:
                     text = legacy.convert_run(text, font)[0]
             cells.append(clean_text(_join_cell_lines(text)))
-            row_lines.append([clean_text(line) for line in text.split("\n")])
+            drawn = [clean_text(line) for line in text.split("\n")]
+            row_lines.append(_with_blank_lines(drawn, row_tops[j], row_first, pitch))
         out.append(cells)
     return out, out_lines
 
 
-def _extract(table) -> list[list[str | None]]:  # noqa: ANN001 - a pdfplumber Table
+def _line_pitch(tops: list[list[list[float]]]) -> float | None:
+    """The table's line spacing: the median step between consecutive lines of a cell, where cells have
+    several lines (wider steps, blank lines between, are left out by taking the median)."""
+    steps = sorted(b - a for row in tops for cell in row for a, b in zip(cell, cell[1:], strict=False) if b > a)
+    return steps[len(steps) // 2] if steps else None
+
+
+def _with_blank_lines(lines: list[str], tops: list[float], row_first: float, pitch: float | None) -> list[str]:
+    """A cell's drawn lines with an empty line for each line of blank space above or between them, as a
+    DOCX cell keeps its empty paragraphs: a unit cell padded level with the content bullets it serves
+    keeps its alignment (stages.cell_align). Unchanged where the lines have no measured tops."""
+    if pitch is None or len(tops) != len(lines) or not lines:
+        return lines
+    out: list[str] = [""] * round((tops[0] - row_first) / pitch)
+    for k, line in enumerate(lines):
+        if k:
+            out += [""] * max(0, round((tops[k] - tops[k - 1]) / pitch) - 1)
+        out.append(line)
+    return out
+
+
+def _extract(table) -> tuple[list[list[str | None]], list[list[list[float]]]]:  # noqa: ANN001 - a pdfplumber Table
     """`table.extract()`, with each row's characters found by bisecting their sorted middles instead of
-    testing every character of the page against every row (same characters, same order, same text)."""
+    testing every character of the page against every row (same characters, same order, same text); and
+    the top of each line of each cell (none where characters are not upright)."""
     from bisect import bisect_left
 
     from pdfplumber.utils import extract_text
@@ -387,24 +444,39 @@ def _extract(table) -> list[list[str | None]]:  # noqa: ANN001 - a pdfplumber Ta
     order = sorted(range(len(chars)), key=lambda k: middles[k][0])
     v_sorted = [middles[k][0] for k in order]
     out: list[list[str | None]] = []
+    out_tops: list[list[list[float]]] = []
     for row in table.rows:
         x0, top, x1, bottom = row.bbox
         picked = order[bisect_left(v_sorted, top):bisect_left(v_sorted, bottom)]
         row_chars = [k for k in sorted(picked) if x0 <= middles[k][1] < x1]
         texts: list[str | None] = []
+        tops: list[list[float]] = []
         for cell in row.cells:
+            tops.append([])
             if cell is None:
                 texts.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
             inside = [chars[k] for k in row_chars if cx0 <= middles[k][1] < cx1 and ctop <= middles[k][0] < cbottom]
-            texts.append(text_of(inside) if inside else "")
+            if inside and text_of is _cell_text:
+                lines = _cell_lines(inside)
+                texts.append("\n".join(text for _, text in lines))
+                tops[-1] = [top for top, _ in lines]
+            else:
+                texts.append(text_of(inside) if inside else "")
         out.append(texts)
-    return out
+        out_tops.append(tops)
+    return out, out_tops
 
 
 def _cell_text(chars: list[dict[str, Any]]) -> str:
-    """`pdfplumber.utils.extract_text(chars)` with its default settings, for upright characters only.
+    """`pdfplumber.utils.extract_text(chars)` with its default settings, for upright characters only."""
+    return "\n".join(text for _, text in _cell_lines(chars))
+
+
+def _cell_lines(chars: list[dict[str, Any]]) -> list[tuple[float, str]]:
+    """The lines `pdfplumber.utils.extract_text(chars)` makes with its default settings, for upright
+    characters only, each with its top.
 
     pdfplumber's word extractor is general (directions, tolerances as ratios, punctuation splits) and
     costs most of a table's time; this is its default path step by step: characters clustered into
@@ -433,7 +505,8 @@ def _cell_text(chars: list[dict[str, Any]]) -> str:
             word.append(char)
         if word:
             words.append(_word(word, LIGATURES))
-    return "\n".join(" ".join(text for _, text in line) for line in _clusters(words, lambda w: w[0]))
+    return [(min(top for top, _ in line), " ".join(text for _, text in line))
+            for line in _clusters(words, lambda w: w[0])]
 
 
 def _word(chars: list[dict[str, Any]], ligatures: dict[str, str]) -> tuple[float, str]:
