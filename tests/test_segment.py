@@ -304,3 +304,38 @@ def test_a_bare_number_before_a_table_row_is_no_heading():
     blocks.append(Block(kind="row", cells=["IV", "Phát triển sản MĐT", "3347", "150"], table=0, row=0))
     titles = [s.title for s in find_sections(assemble(blocks))]
     assert titles == ["MỤC TIÊU"]
+
+
+# Lines as OCR read them from a scanned investment-promotion programme (corpus/wild, tune: UBND tỉnh Hà
+# Tĩnh 2017): parts numbered by ordinals, one with its space lost, two behind the specks of the margin.
+OCR_PARTS = [
+    "CHƯƠNG TRÌNH",
+    "Xúc tiến đầu tư năm 2017",
+    "Phần thứ2 - -",
+    "NỘI DUNG CHƯƠNG TRÌNH XÚC TIỀN ĐẦU TƯ NĂM 2017",
+    "I. Quan điểm, định hướng, mục tiêu",
+    "1. Quan điểm, định hướng",
+    "Thu hút đầu tư theo hướng ưu tiên các dự án có sản phẩm cạnh tranh.",
+    "- Phần thứ 3",
+    "TÔ CHỨC THỰC HIỆN",
+    "Văn phòng UBND tỉnh là cơ quan thường trực, theo dõi, đôn đốc các đơn vị thực hiện.",
+    "_—— Phầnthứ4",
+    "CÁC PHỤ LỤC KÈM THEO",
+]
+
+
+def test_parts_numbered_by_ordinals_in_a_scan():
+    layout = assemble([Block(kind="paragraph", text=line, ocr=True) for line in OCR_PARTS])
+    tree = [(s.number, s.title, s.level) for s in find_sections(layout)]
+    assert tree == [
+        ("Phần thứ2", "NỘI DUNG CHƯƠNG TRÌNH XÚC TIỀN ĐẦU TƯ NĂM 2017", 1),
+        ("I", "Quan điểm, định hướng, mục tiêu", 2),
+        ("1", "Quan điểm, định hướng", 3),
+        ("Phần thứ 3", "TÔ CHỨC THỰC HIỆN", 1),
+        ("Phầnthứ4", "CÁC PHỤ LỤC KÈM THEO", 1),
+    ]
+    # Typed text: the ordinal forms, and a bullet before "Phần" is kept as a bullet, not a part.
+    typed = assemble([Block(kind="paragraph", text=t) for t in
+                      ["PHẦN THỨ NHẤT", "ĐÁNH GIÁ KẾT QUẢ", "Phần thứ hai: NHIỆM VỤ NĂM 2024", "- Phần thứ 3"]])
+    assert [(s.number, s.title) for s in find_sections(typed)] == [
+        ("PHẦN THỨ NHẤT", "ĐÁNH GIÁ KẾT QUẢ"), ("Phần thứ hai", "NHIỆM VỤ NĂM 2024")]

@@ -24,6 +24,7 @@ from extractor.vocab.markers import BARE_NUMBER_RE, MARKUP_RE, ROMAN_NUMERAL, pa
 from models import Section
 
 _NAMED_ORDER = {"phần": 0, "chương": 1, "mục": 2, "điều": 3}
+_LEADING_SPECKS_RE = re.compile(r"^[\W_]+")
 
 # Word counts that separate titles from numbered sentences (gold titles run up to ~25 words).
 _MAX_TITLE_WORDS = 30
@@ -170,12 +171,16 @@ def _headings_of(body_lines: list[Line], full_width: int | None) -> list[Heading
         ):
             last = k + 1
             text = f"{text.strip()} {body_lines[last].text.strip()}"  # "I." alone, its title on the next line
-        found = parse_heading_number(text) or (_ocr_roman_lookalike(text) if line.block.ocr else None)
+        found = parse_heading_number(text) or (
+            (_ocr_roman_lookalike(text) or _ocr_named_part(text)) if line.block.ocr else None
+        )
         if not found:
             continue
         style, number, rest = found
         if style == "arabic" and _CODE_START_RE.match(rest):
             continue  # "34-CT/TW ngày ..." at the start of a wrapped line is a citation, not a heading
+        if style in _NAMED_ORDER and not any(ch.isalnum() for ch in rest):
+            rest = ""  # "Phần thứ 2 - -": OCR's specks after the number are no title
         rest = _with_continuation(rest, body_lines[last], body_lines[last + 1 : last + 8], full_width)
         if style in _NAMED_ORDER and not rest.strip() and k + 1 < len(body_lines):
             # "Phần I" on its own line, its title on the next ("ĐÁNH GIÁ KẾT QUẢ NĂM 2023")
@@ -273,6 +278,16 @@ def _ocr_roman_lookalike(text: str) -> tuple[str, str, str] | None:
     if m is None or len(m["num"]) > 4 or not _caps_title(m["title"]):
         return None
     return "roman", m["num"], m["title"]
+
+
+def _ocr_named_part(text: str) -> tuple[str, str, str] | None:
+    """A part or chapter ("Phần thứ 3") behind the specks OCR makes of a scan's margin ("- Phần thứ 3",
+    "_—— Phần thứ 4"): no bullet ever opens a part heading, so the marks before it are noise."""
+    stripped = _LEADING_SPECKS_RE.sub("", text)
+    found = parse_heading_number(stripped) if stripped != text else None
+    # Parts and chapters only: an article ("Điều 2") read so in the decision that issues a plan would end
+    # the plan's own tree (seen on a tune scan: its tasks were lost).
+    return found if found is not None and found[0] in ("phần", "chương") else None
 
 
 def _caps_title(rest: str) -> bool:

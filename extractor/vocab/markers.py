@@ -54,6 +54,13 @@ _NAMED_RE = re.compile(
     + DASHES
     + r"-]?\s*(?P<title>.*)$"
 )
+# Parts numbered by an ordinal ("Phần thứ nhất", "PHẦN THỨ HAI", "Phần thứ 3"): the number is the whole
+# ordinal phrase, as written (the ordinal word alone is no number).
+_ORDINAL_PART_RE = re.compile(
+    r"^(?P<num>(?P<word>Phần|PHẦN|Chương|CHƯƠNG)\s*(?:thứ|THỨ)\s*"
+    r"(?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười|NHẤT|HAI|BA|TƯ|NĂM|SÁU|BẢY|TÁM|CHÍN|MƯỜI|\d{1,2}))(?!\w)"
+    + rf"\s*[.:{DASHES}-]?\s*(?P<title>.*)$"
+)
 _ROMAN_RE = re.compile(rf"^(?P<num>{ROMAN_NUMERAL})\s*{_SEP}\s*(?P<title>\S.*)$")
 _DOTTED_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?(?:\s*[)" + DASHES + r"-])?\s+(?P<title>\S.*)$")
 _ARABIC_RE = re.compile(rf"^(?P<num>\d{{1,2}})\s*(?:[.){DASHES}-]|/(?=\s))\s*(?P<title>\S.*)$")
@@ -68,7 +75,7 @@ def parse_heading_number(text: str) -> tuple[str, str, str] | None:
     "arabic", "letter", "upper".
     """
     text = MARKUP_RE.sub("", text).strip()
-    match = _NAMED_RE.match(text)
+    match = _NAMED_RE.match(text) or _ORDINAL_PART_RE.match(text)
     if match:
         return match.group("word").lower(), match.group("num"), match.group("title")
     match = _ROMAN_RE.match(text)
