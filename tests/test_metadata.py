@@ -642,3 +642,16 @@ không nhận điện tủ;
 """
     _, recipients, _ = _ocr_meta_of(text)
     assert recipients == ["Bộ Kế hoạch và Đầu tư", "Các sở, ban, ngành cấp tỉnh"]
+
+
+@pytest.mark.parametrize(("title", "kept"), [("CHỦ TỊCH", None), ("PHÓ CHỦ TỊCH", "PHÓ CHỦ TỊCH")])
+def test_a_deputys_title_that_lost_a_word_is_not_read(title, kept):
+    """Under "KT. CHỦ TỊCH" a deputy signs (Nghị định 30/2020): the signature block of a scanned Hà Tĩnh
+    decision (tune split) read "KT. CHỦ TỊCH / CHỦ TỊCH", the seal over "PHÓ". The head's own post there
+    is no title as written: null, with a warning."""
+    body = OCR_DAMAGED_RECIPIENTS.format(label="Nơi nhận:").replace("PHÓ CHỦ TỊCH", title)
+    body = body.replace("KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH")
+    meta, _, warnings = _ocr_meta_of(OCR_HEADER + body)
+    assert meta.signer.title == kept
+    assert meta.signer.on_behalf is not None and meta.signer.on_behalf.endswith("KT. CHỦ TỊCH")
+    assert ("signer-title-unread" in [w.code for w in warnings]) is (kept is None)

@@ -88,6 +88,13 @@ def extract_metadata(
         meta.province_2025 = provinces.province_2025(province)
 
     signer, recipients = read_closing(frame)
+    if _deputy_title_lost(signer):
+        warnings.append(Warning(
+            code="signer-title-unread",
+            message=f"signer title '{signer.title}' under '{signer.on_behalf}' names the head a deputy signs for "
+            "(a word of the title was not read): title left empty",
+        ))
+        signer.title = None
     closing = frame.lines[frame.closing_start : frame.closing_end]
     if signer.name and doubts.unread_words("signer.name", closing, signer.name):
         signer.name = None
@@ -571,6 +578,19 @@ def _signer(lines: list[str], ocr: bool = False) -> Signer:
             if position or not ocr:
                 title = position if ocr else text
     return Signer(title=title, name=name, on_behalf=" ".join(on_behalf) or None)
+
+
+_ON_BEHALF_OF_HEAD_RE = re.compile(r"(?:^|\s)(?:KT|K/T)\s*[./]?\s*(?P<head>[^.]+?)\s*$", re.IGNORECASE)
+
+
+def _deputy_title_lost(signer: Signer) -> bool:
+    """"KT. CHỦ TỊCH" means a deputy signs for the head ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "KT. BỘ TRƯỞNG /
+    THỨ TRƯỞNG": Nghị định 30/2020, Phụ lục I): a title that is the head's own post then lost a word (a
+    stamp over "PHÓ" in a scan), and it cannot be read as written."""
+    if not signer.title or not signer.on_behalf:
+        return False
+    m = _ON_BEHALF_OF_HEAD_RE.search(signer.on_behalf)
+    return m is not None and fold(m["head"]) == fold(signer.title)
 
 
 def _names_a_body(text: str) -> bool:
