@@ -230,6 +230,16 @@ def test_issuer_stops_where_the_sentence_goes_on():
     assert c.issuer == "Hội đồng nhân dân tỉnh Hà Tĩnh"
     c = one("Kết luận số 05-KL/TU của Ban Thường vụ tỉnh ủy về công tác", province="Hà Tĩnh")
     assert c.issuer is not None and "ủy" in fold(c.issuer)
+    # "và" before a lower-case word goes on with the clause: the words of a name after "và" are
+    # capitalised ("Thương binh và Xã hội"). The March 2018 programme of UBND tỉnh Hà Tĩnh (tune):
+    c = one("Kế hoạch hành động thực hiện Nghị quyết số 05-NQ/TU ngày 07/12/2017 của Ban Thường vụ Tỉnh ủy và "
+            "xử lý các vấn đề liên quan đến thẩm định báo cáo ĐTM", province="Hà Tĩnh")
+    assert c.issuer == "Ban Thường vụ Tỉnh ủy Hà Tĩnh"
+    c = one("Nghị quyết số 12-NQ/ĐH của Ban Chấp hành Đảng bộ tỉnh và phù hợp với thực tiễn", province="Hà Tĩnh")
+    assert c.issuer is not None and fold(c.issuer).startswith(fold("Ban Chấp hành Đảng bộ tỉnh"))
+    assert "phù hợp" not in c.issuer
+    c = one("Thông tư số 01/2020/TT-BLĐTBXH của Bộ Lao động - Thương binh và Xã hội về hướng dẫn")
+    assert c.issuer == "Bộ Lao động - Thương binh và Xã hội"
 
 
 def test_implicit_local_issuers_need_the_plan_province():

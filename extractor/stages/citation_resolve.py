@@ -35,12 +35,24 @@ _STOP_ANY_CASE = (
 _STOP_LOWER = r"tổ chức|kiểm tra|chỉ đạo|xây dựng|giải quyết"
 
 
+# The lower-case letters of Vietnamese, tone marks included ("[a-zà-ỹ]" would take capitals such as "Đ"
+# and "Ấ", which lie inside that code point range).
+_VIETNAMESE_LOWER = "".join(sorted({
+    unicodedata.normalize("NFC", base + tone)
+    for base in "aăâbcdđeêghiklmnoôơpqrstuưvxyfjwz"
+    for tone in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+    if len(unicodedata.normalize("NFC", base + tone)) == 1
+}))
+
+
 @lru_cache(maxsize=1)
 def _issuer_end_re() -> re.Pattern[str]:
-    """... and a list connector before the next citation ("của Chính phủ và Chỉ thị số ...")."""
+    """... and a list connector before the next citation ("của Chính phủ và Chỉ thị số ...") or before a
+    lower-case word: the words of an official name after "và" are capitalised ("Thương binh và Xã hội"),
+    so "của Ban Thường vụ Tỉnh ủy và xử lý ..." / "... và phù hợp với thực tiễn" go on with the clause."""
     return re.compile(
         rf"[;:.()\[\]\t\n\"“”,]|\s+(?:(?i:{_STOP_ANY_CASE})|{_STOP_LOWER})(?!\w)"
-        rf"|\s+(?i:và|hoặc)\s+(?=[A-ZĐ]\w*\s+(?:số|\d)|(?i:{type_alternation()})(?!\w))"
+        rf"|\s+(?i:và|hoặc)\s+(?=[A-ZĐ]\w*\s+(?:số|\d)|(?i:{type_alternation()})(?!\w)|[{_VIETNAMESE_LOWER}])"
     )
 
 
