@@ -240,6 +240,10 @@ def test_issuer_stops_where_the_sentence_goes_on():
     assert "phù hợp" not in c.issuer
     c = one("Thông tư số 01/2020/TT-BLĐTBXH của Bộ Lao động - Thương binh và Xã hội về hướng dẫn")
     assert c.issuer == "Bộ Lao động - Thương binh và Xã hội"
+    # A province named after the place word keeps its name, whatever its first letter ("Đồng Nai"
+    # begins with a capital inside the code point range of the lower-case "à-ỹ"):
+    c = one("Quyết định số 12/QĐ-UBND ngày 02/3/2020 của Ủy ban nhân dân tỉnh Đồng Nai về việc", province="Hà Tĩnh")
+    assert c.issuer == "Ủy ban nhân dân tỉnh Đồng Nai"
 
 
 def test_implicit_local_issuers_need_the_plan_province():

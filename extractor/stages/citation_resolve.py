@@ -97,7 +97,7 @@ def issuer_after(text: str, pos: int) -> IssuerPhrase | None:
 # A place word of a local body's name followed by a lower-case word: the name ends at the place word,
 # which a proper name in capitals would follow ("tỉnh Hà Tĩnh"); "tỉnh ủy" is the party committee.
 _LOWER_AFTER_PLACE_RE = re.compile(
-    r"^(.*?(?<!\w)(?:tỉnh|thành phố|huyện|quận|thị xã))[ \t]+(?!(?:ủy|uỷ)(?!\w))[a-zà-ỹđ]"
+    rf"^(.*?(?<!\w)(?:tỉnh|thành phố|huyện|quận|thị xã))[ \t]+(?!(?:ủy|uỷ)(?!\w))[{_VIETNAMESE_LOWER}]"
 )
 
 
