@@ -340,6 +340,9 @@ def _prepare(command: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # vnplan uses no pydantic plugins: without this (pydantic's documented switch, set before pydantic is
+    # imported; a value set by the user wins) pydantic scans every installed package's entry points.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _open_standard_streams()
     words = sys.argv[1:] if argv is None else argv
     command = next((w for w in words if not w.startswith("-")), None)

@@ -34,9 +34,12 @@ _CHAR_MAP = str.maketrans(
     }
 )
 # Control characters, and line breaks inside a block (HTML source wrapping, NEL, line/paragraph
-# separators): a block is one line of the assembled text, so these become spaces.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# separators): a block is one line of the assembled text, so these become spaces. Lone surrogates are
+# removed (they cannot be stored as UTF-8). With `_CHAR_MAP`, one translate: one pass over the text.
+_CONTROLS = [*range(0x20), 0x7F, 0x85, 0x2028, 0x2029]
+_CLEAN_MAP = {**_CHAR_MAP, **dict.fromkeys(_CONTROLS, " "), **dict.fromkeys(range(0xD800, 0xE000))}
+# Most text holds none of them: a search (in C) is cheaper than a translate, which rebuilds the text.
+_NEEDS_CLEAN = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029\ud800-\udfff" + "".join(map(chr, _CHAR_MAP)) + "]")
 _SPACES = re.compile(r"[ \t]+")
 
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -48,9 +51,12 @@ def clean_text(text: str) -> str:
 
     Tabs are folded too: readers give table cells separately, so a tab inside a block is only spacing.
     """
-    text = unicodedata.normalize("NFC", text).translate(_CHAR_MAP)
-    text = _SURROGATE.sub("", _CONTROL.sub(" ", text))  # a lone surrogate cannot be stored as UTF-8
-    return _SPACES.sub(" ", text).strip()
+    text = unicodedata.normalize("NFC", text)
+    if _NEEDS_CLEAN.search(text):
+        text = text.translate(_CLEAN_MAP)  # tabs become spaces: only runs of spaces are left to fold
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 # Old-style vs new-style tone placement in oa/oe/uy: fold "hoà" and "hòa" to one key (tone on the

@@ -361,13 +361,16 @@ def _median(values: list[float]) -> float:
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
-def _segment(chars: list[_Char], with_text: bool = True, box: Segment | None = None) -> Segment | None:
+def _segment(chars: list[_Char], with_text: bool = True, box: Segment | None = None,
+             ink: list[_Char] | None = None) -> Segment | None:
     """The run as a segment; only its box (no text, no weight) when grouping runs into lines. `box` is
-    the box already made of these same characters, so that only the text and weight are left to do."""
+    the box already made of these same characters, so that only the text and weight are left to do;
+    `ink`, when given, is their non-space characters (each pass over the characters costs)."""
+    if ink is None:
+        ink = [c for c in chars if not c.ch.isspace()]
     if box is not None:
-        fonts = [c.font for c in chars if not c.ch.isspace()]
-        return Segment(_run_text(chars), box.x0, box.x1, box.top, box.bottom, box.size, _mostly_bold(fonts))
-    ink = [c for c in chars if not c.ch.isspace()]
+        return Segment(_run_text(chars), box.x0, box.x1, box.top, box.bottom, box.size,
+                       _mostly_bold([c.font for c in ink]))
     if not ink:
         return None
     size = _median([c.size for c in ink]) or 10.0
@@ -386,7 +389,8 @@ def _mostly_bold(fonts: list[str]) -> bool:
 
 def _lines_from_runs(runs: list[list[_Char]], page: int) -> list[Line]:
     """Group runs into visual lines (vertical overlap) and re-cut each line into segments at wide gaps."""
-    pieces = [(run, _segment(run, with_text=False)) for run in runs]
+    inks = {id(run): [c for c in run if not c.ch.isspace()] for run in runs}  # `runs` keeps the ids unique
+    pieces = [(run, _segment(run, with_text=False, ink=inks[id(run)])) for run in runs]
     placed = sorted(((r, s) for r, s in pieces if s is not None), key=lambda p: (p[1].top, p[1].x0))
     boxes = {id(run): seg for run, seg in placed}  # `placed` keeps every run alive, so ids stay unique
     groups: list[list[tuple[list[_Char], Segment]]] = []
@@ -419,7 +423,8 @@ def _lines_from_runs(runs: list[list[_Char]], page: int) -> list[Line]:
                 merged.append(run)  # runs are never changed in place: a merge or a join makes a new list
             last_x1 = max(last_x1, seg.x1)
         # A piece that is one run as it was placed (the usual case) keeps the box computed for it.
-        pieces_out = (_segment(chars, box=boxes.get(id(chars))) for chars in _split_wide_gaps(merged))
+        pieces_out = (_segment(chars, box=boxes.get(id(chars)), ink=inks.get(id(chars)))
+                      for chars in _split_wide_gaps(merged, inks))
         segments = [s for s in pieces_out if s and s.text]
         if segments:
             lines.append(Line(page, segments))
@@ -427,11 +432,14 @@ def _lines_from_runs(runs: list[list[_Char]], page: int) -> list[Line]:
     return lines
 
 
-def _split_wide_gaps(runs: list[list[_Char]]) -> list[list[_Char]]:
-    """Adjacent runs on a line join unless a wide gap (a column gutter or tab stop) separates them."""
+def _split_wide_gaps(runs: list[list[_Char]], inks: dict[int, list[_Char]] | None = None) -> list[list[_Char]]:
+    """Adjacent runs on a line join unless a wide gap (a column gutter or tab stop) separates them. `inks`:
+    the non-space characters of runs already sorted out, by the run's id."""
     out: list[list[_Char]] = []
     for run in runs:
-        ink = [c for c in run if not c.ch.isspace()]
+        ink = inks.get(id(run)) if inks is not None else None
+        if ink is None:
+            ink = [c for c in run if not c.ch.isspace()]
         if out and ink:
             previous = _last_ink(out[-1])
             if previous is not None and ink[0].x0 - previous.x1 <= GUTTER_EM * max(previous.size, 6.0):

@@ -14,9 +14,6 @@ lines never reaches this module's table code, and one whose lines make no table 
 from __future__ import annotations
 
 import ctypes
-import importlib.util
-import os
-import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -82,7 +79,6 @@ def draws_grid(sizes: Iterable[tuple[float, float]]) -> bool:
 def page_tables(page, drawn: list[DrawnChar], index: int, legacy_fonts: set[str], plumber: PlumberDoc) -> list[TableRows]:  # noqa: ANN001, E501
     """The ruled tables of a page that passed `has_ruling_lines`; `drawn` are its drawn characters, in
     content order (spaces pdfium generates left out), as `pdf._page_runs` collects them."""
-    _defer_pdfplumber_package()
     from pdfplumber.table import Table, TableFinder
 
     if not _plain_geometry(page):
@@ -104,34 +100,6 @@ def page_tables(page, drawn: list[DrawnChar], index: int, legacy_fonts: set[str]
     tables = [Table(_PageGrid(grid.edges, plumber_chars(_drawn_within(drawn, t.bbox)), grid.chars), t.cells)  # type: ignore[arg-type]
               for t in tables]
     return _found(grid, tables, index, legacy_fonts)
-
-
-def _defer_pdfplumber_package() -> None:
-    """Make `import pdfplumber.table` load only the table finder and the helpers it imports: pdfplumber's
-    `__init__` imports its PDF parser (pdfminer's layout, fonts and decryption), a few hundredths of a
-    second that pages read from pdfium never use. The package module is made without running its
-    `__init__`, which runs, in that same module, on the first use of any other name (`pdfplumber.open`),
-    so code that imports pdfplumber later gets the whole package as usual."""
-    if "pdfplumber" in sys.modules:
-        return
-    spec = importlib.util.find_spec("pdfplumber")
-    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
-        return
-    package = importlib.util.module_from_spec(spec)
-    loader = spec.loader
-    folders = list(spec.submodule_search_locations)
-
-    def rest_of_package(name: str) -> object:
-        if any(os.path.exists(os.path.join(folder, name + ".py")) or os.path.isdir(os.path.join(folder, name))
-               for folder in folders):
-            # A submodule not imported yet: `from . import utils` asks first, then imports it.
-            raise AttributeError(name)
-        delattr(package, "__getattr__")
-        loader.exec_module(package)
-        return getattr(package, name)
-
-    setattr(package, "__getattr__", rest_of_package)  # noqa: B010 - a module's own __getattr__ (PEP 562)
-    sys.modules["pdfplumber"] = package
 
 
 class _PageGrid:
