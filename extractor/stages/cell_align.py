@@ -12,6 +12,7 @@ tall as the row's tallest padded cell (a padded cell's paragraphs are one line e
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import accumulate
 
 MAX_SHIFT_LINES = 2.0
 """An entry more than this many lines from its bullet's first line is not level with it: no alignment."""
@@ -30,14 +31,6 @@ def _wrapped_heights(lengths: Sequence[int], row_lines: int) -> list[float]:
         else:
             high = per_line
     return [max(1.0, n / high) for n in lengths]
-
-
-def _tops(heights: Sequence[float]) -> list[float]:
-    tops, y = [], 0.0
-    for h in heights:
-        tops.append(y)
-        y += h
-    return tops
 
 
 def is_padded(lines: Sequence[str]) -> bool:
@@ -59,7 +52,8 @@ def align_by_height(
     entries, bullets = len(entry_lines), len(bullet_lines)
     if not 0 < entries < bullets or not is_padded(unit_lines):
         return None
-    content_tops = _tops(_wrapped_heights([len(line.strip()) for line in content_lines], row_lines))
+    heights = _wrapped_heights([len(line.strip()) for line in content_lines], row_lines)
+    content_tops = list(accumulate(heights, initial=0.0))  # each paragraph's first line, from the top
     bullet_tops = [content_tops[k] for k in bullet_lines]
     entry_tops = [float(k) for k in entry_lines]  # a padded cell's paragraphs are one line each
     # Order-keeping assignment of entries to distinct bullets with the least total distance (a small

@@ -21,6 +21,7 @@ from extractor.vocab.citation_patterns import (
     type_alternation,
     type_word_re,
 )
+from extractor.vocab.syllables import LOWER_LETTERS
 from extractor.vocab.unit_names import head_at, starts_unit
 from models import Metadata
 
@@ -35,16 +36,6 @@ _STOP_ANY_CASE = (
 _STOP_LOWER = r"tổ chức|kiểm tra|chỉ đạo|xây dựng|giải quyết"
 
 
-# The lower-case letters of Vietnamese, tone marks included ("[a-zà-ỹ]" would take capitals such as "Đ"
-# and "Ấ", which lie inside that code point range).
-_VIETNAMESE_LOWER = "".join(sorted({
-    unicodedata.normalize("NFC", base + tone)
-    for base in "aăâbcdđeêghiklmnoôơpqrstuưvxyfjwz"
-    for tone in ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
-    if len(unicodedata.normalize("NFC", base + tone)) == 1
-}))
-
-
 @lru_cache(maxsize=1)
 def _issuer_end_re() -> re.Pattern[str]:
     """... and a list connector before the next citation ("của Chính phủ và Chỉ thị số ...") or before a
@@ -52,7 +43,7 @@ def _issuer_end_re() -> re.Pattern[str]:
     so "của Ban Thường vụ Tỉnh ủy và xử lý ..." / "... và phù hợp với thực tiễn" go on with the clause."""
     return re.compile(
         rf"[;:.()\[\]\t\n\"“”,]|\s+(?:(?i:{_STOP_ANY_CASE})|{_STOP_LOWER})(?!\w)"
-        rf"|\s+(?i:và|hoặc)\s+(?=[A-ZĐ]\w*\s+(?:số|\d)|(?i:{type_alternation()})(?!\w)|[{_VIETNAMESE_LOWER}])"
+        rf"|\s+(?i:và|hoặc)\s+(?=[A-ZĐ]\w*\s+(?:số|\d)|(?i:{type_alternation()})(?!\w)|[{LOWER_LETTERS}])"
     )
 
 
@@ -97,7 +88,7 @@ def issuer_after(text: str, pos: int) -> IssuerPhrase | None:
 # A place word of a local body's name followed by a lower-case word: the name ends at the place word,
 # which a proper name in capitals would follow ("tỉnh Hà Tĩnh"); "tỉnh ủy" is the party committee.
 _LOWER_AFTER_PLACE_RE = re.compile(
-    rf"^(.*?(?<!\w)(?:tỉnh|thành phố|huyện|quận|thị xã))[ \t]+(?!(?:ủy|uỷ)(?!\w))[{_VIETNAMESE_LOWER}]"
+    rf"^(.*?(?<!\w)(?:tỉnh|thành phố|huyện|quận|thị xã))[ \t]+(?!(?:ủy|uỷ)(?!\w))[{LOWER_LETTERS}]"
 )
 
 

@@ -54,6 +54,16 @@ RHYMES = (
 # The five tone marks as combining characters; the vowel marks (circumflex, breve, horn) stay.
 _TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
 
+# The lower-case letters of Vietnamese (and of foreign names: f, j, w, z), each with or without a tone
+# mark, for regex classes: "[a-zà-ỹ]" would take capitals such as "Đ" and "Ấ", which lie inside that
+# code point range.
+LOWER_LETTERS = "".join(sorted({
+    unicodedata.normalize("NFC", base + tone)
+    for base in "aăâbcdđeêghiklmnoôơpqrstuưvxyfjwz"
+    for tone in ("", *map(chr, _TONE_MARKS))
+    if len(unicodedata.normalize("NFC", base + tone)) == 1
+}))
+
 
 def _build() -> frozenset[str]:
     syllables = {onset + rhyme for onset in ONSETS for rhyme in RHYMES}
