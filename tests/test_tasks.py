@@ -716,3 +716,33 @@ def test_scanned_number_header_read_as_noise_is_found_from_its_cells():
         block.ocr = True
     tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2016))
     assert [t.lead for t in tasks] == [["Sở KHĐT"], ["Sở KHĐT", "Sở Công thương"], ["Sở KHĐT"]]
+
+
+def test_a_merged_unit_header_over_sub_columns_gives_each_its_role():
+    """A header cell merged over several columns, whose sub-columns the next row names: "Đơn vị thực hiện"
+    over "Chủ trì | Phối hợp" (typed), and, on the scanned Hà Tĩnh 2017 annex (tune split) as OCR read it,
+    "Đơn vị phối hợp" over four kinds of partner, the enterprise columns ticked with "x". Each sub-column
+    holds units of its role; a tick names no unit; the sub-header row is no task."""
+    typed = _rows(0, [
+        ["TT", "Nội dung công việc", "Đơn vị thực hiện", "", "Thời gian"],
+        ["", "", "Chủ trì", "Phối hợp", ""],
+        ["1", "Rà soát thủ tục hành chính", "Văn phòng UBND tỉnh", "Các sở, ban, ngành", "Quý II"],
+    ], page=1)
+    (task,) = find_tasks(assemble(typed), [], Metadata(plan_year=2026))
+    assert task.lead == ["Văn phòng UBND tỉnh"] and task.coordinating == ["Các sở", "ban", "ngành"]
+    assert task.period.quarters == [2]
+    scanned = _rows(0, [
+        ["| TT", "Loại hoạt động xúc tiễn đầu tư ˆ", "-Đơnvị đâu mồi tực th hiễn Ệ", "Thời Hmw _ thực hiển Ệ",
+         "¬ Đơn vị phối hợp", "", "", ""],
+        ["", "", "", "", "Tổ chức/ cơ quan trongnước", "- TẾ chức/ cơ quan ' ngoài", "Doanh Trong nước",
+         "sa nghiệp Nước ngoài Š"],
+        ["1.4", "Tiếp tục liên hệ, làm việc với Đại sử quản các nước", "Sở KHĐT, Sở Ngoại vụ", "Cả năm",
+         "Các cơ quan liên quan của Bộ KHĐT, Bộ Ngoại giao", "ĐSQ các nước tại Việt Nam", "x", "Xx"],
+        ["1.5", "Tiếp tục khâu nối, đôn đốc triển khai thực hiện các thỏa thuận", "Sở KHĐT", "Cả năm",
+         "", "", "", "x"],
+    ], page=1)
+    for block in scanned:
+        block.ocr = True
+    first, second = find_tasks(assemble(scanned), [], Metadata(plan_year=2017))
+    assert first.coordinating == ["Các cơ quan liên quan của Bộ KHĐT, Bộ Ngoại giao", "ĐSQ các nước tại Việt Nam"]
+    assert second.coordinating == []

@@ -320,6 +320,53 @@ def header_map(cells: list[str], ocr: bool = False) -> dict[int, str] | None:
     return None
 
 
+_UNIT_MEANINGS = ("lead", "lead_more", "coordinating")
+
+
+def sub_header_map(
+    header: list[str], below: list[str], mapping: dict[int, str], ocr: bool = False
+) -> dict[int, str] | None:
+    """The header's meanings completed by a second header row under its merged cells, else None.
+
+    A header cell merged across columns (the readers leave the columns it covers empty: DOCX grid
+    spans, PDF and scanned cells) names a group whose sub-columns the next row names: "Đơn vị phối hợp"
+    over "Tổ chức trong nước | Tổ chức nước ngoài", "Đơn vị thực hiện" over "Chủ trì | Phối hợp". A
+    sub-column whose own name has a meaning takes it; one under a unit group is a column of that group.
+    The row below is such a row only when its cells stand under merged header cells alone and the
+    item's number and content cells are empty."""
+    width = len(header)
+    if not below or len(below) != width:
+        return None
+    occupied = {i for i, meaning in mapping.items() if meaning in ("number", "content", "content_lead")}
+    if any(below[i].strip() for i in occupied if i < width):
+        return None
+    parent_of: dict[int, int] = {}
+    for i, cell in enumerate(header):
+        if not cell.strip():
+            continue
+        end = i + 1
+        while end < width and not header[end].strip():
+            end += 1
+        if end - i >= 2:  # merged over the empty cells after it
+            parent_of.update({j: i for j in range(i, end)})
+    filled = [j for j, cell in enumerate(below) if cell.strip()]
+    if not filled or any(j not in parent_of for j in filled):
+        return None
+    if not any(sum(parent_of.get(j) == i for j in filled) >= 2 for i in set(parent_of.values())):
+        return None
+    completed = dict(mapping)
+    for j in filled:
+        own = classify_header(below[j], ocr)
+        parent = mapping.get(parent_of[j])
+        if parent in _UNIT_MEANINGS:
+            # Within a group of who acts, only "phối hợp" changes the role; other names say what kind
+            # of body the column lists ("Tổ chức/cơ quan", "Doanh nghiệp").
+            completed[j] = "coordinating" if own == "coordinating" else parent
+        elif own in ("lead", "coordinating", "time"):
+            completed[j] = own
+    return completed
+
+
 CONTENT_SHARE = 0.5
 """Share of a column's filled cells that must read as times (or as units) for its cells to say what the
 column holds; the other kind must stay below `OTHER_SHARE`."""
@@ -402,6 +449,10 @@ def find_table_tasks(layout: Layout, plan_year: int | None, plan_month: int | No
             own = header_map(row.cells or [], row.ocr)
             if own:
                 start = index + 1
+                completed = sub_header_map(row.cells or [], rows[start].cells or [], own, row.ocr) \
+                    if start < len(rows) else None
+                if completed is not None:
+                    own, start = completed, start + 1
                 break
         if own and rows[start - 1].ocr:
             own = checked_by_content(own, rows[start:], plan_year)
@@ -445,6 +496,21 @@ def _cell(row: Block, index: int) -> tuple[str, int, int]:
     return cells[index], start, end
 
 
+_WORD_OF_THREE_RE = re.compile(r"[^\W\d_]{3,}")
+
+
+def _cells(row: Block, indices: list[int]) -> tuple[str, int, int]:
+    """The cell of a meaning; where sub-columns share it, their cells joined by ";" (one entry each),
+    leaving out the check marks of columns that tick a kind ("x" under "Doanh nghiệp trong nước")."""
+    if len(indices) == 1:
+        return _cell(row, indices[0])
+    cells = [_cell(row, index) for index in indices]
+    named = [cell for cell in cells if _WORD_OF_THREE_RE.search(cell[0])]
+    if not named:
+        return "", cells[0][1], cells[0][1]
+    return "; ".join(cell[0] for cell in named), named[0][1], named[-1][2]
+
+
 def _read_rows(
     rows: list[Block],
     mapping: dict[int, str],
@@ -452,15 +518,17 @@ def _read_rows(
     previous: TableTask | None,
     day: Period | None = None,
 ) -> list[TableTask]:
-    columns = {meaning: index for index, meaning in mapping.items()}
-    if "content_lead" in columns:
+    indices: dict[str, list[int]] = {}
+    for index, meaning in sorted(mapping.items()):
+        indices.setdefault(meaning, []).append(index)
+    if "content_lead" in indices:
         # The unit column is both the row's text and its lead.
-        columns["content"] = columns["lead"] = columns.pop("content_lead")
+        indices["content"] = indices["lead"] = indices.pop("content_lead")
     tasks: list[TableTask] = []
     group: Period | None = day if day is not None else previous.group_period if previous else None
     last: TableTask | None = previous
     for row in rows:
-        values = {meaning: _cell(row, index) for meaning, index in columns.items()}
+        values = {meaning: _cells(row, found) for meaning, found in indices.items()}
         number = values.get("number", ("", 0, 0))[0].strip()
         content, c_start, c_end = values.get("content", ("", row.start, row.end))
         others = [values[m][0] for m in ("lead", "lead_more", "coordinating", "time") if m in values and values[m][0]]
@@ -481,7 +549,7 @@ def _read_rows(
             continue
         same_content = not content or _same_text(content, last.text) if last is not None else False
         # Without a number column, a row with a time of its own (a timetable's day) is a new entry.
-        own_time = "number" not in columns and bool(values.get("time", ("",))[0].strip())
+        own_time = "number" not in indices and bool(values.get("time", ("",))[0].strip())
         if not number and last is not None and not same_content and not own_time:
             # A row wrapped over several lines: its cells continue the task above.
             last.text_parts.append(content)
@@ -499,7 +567,7 @@ def _read_rows(
             continue
         if not content:
             continue
-        bullets = _bullet_tasks(row, columns, values, number, group)
+        bullets = _bullet_tasks(row, indices, values, number, group)
         if bullets:
             tasks.extend(bullets)
             last = None
@@ -515,11 +583,12 @@ def _read_rows(
 
 
 def _bullet_tasks(
-    row: Block, columns: dict[str, int], values: dict[str, tuple[str, int, int]], number: str, group: Period | None
+    row: Block, indices: dict[str, list[int]], values: dict[str, tuple[str, int, int]], number: str,
+    group: Period | None,
 ) -> list[TableTask]:
     """One task per bullet of a content cell that lists several, else []."""
     lines = row.cell_lines
-    index = columns.get("content")
+    index = indices.get("content", [None])[0]
     if lines is None or index is None or index >= len(lines):
         return []
     items, marked = cell_items(lines[index])
@@ -527,10 +596,11 @@ def _bullet_tasks(
         return []
     cell_text, c_start, _ = values["content"]
     _place_items(items, cell_text)
-    unit_columns = {
-        meaning: _aligned_units(lines, index, columns.get(meaning), items)
-        for meaning in ("lead", "lead_more", "coordinating")
-    }
+    unit_columns: dict[str, list[list[str]]] = {}
+    for meaning in _UNIT_MEANINGS:
+        per_column = [_aligned_units(lines, index, column, items) for column in indices.get(meaning, [None])]
+        unit_columns[meaning] = [[e for entries in per_bullet for e in entries]
+                                 for per_bullet in zip(*per_column, strict=True)]
     tasks = []
     for k, item in enumerate(items):
         task = TableTask([item.text], c_start + item.start, c_start + item.end, number, group_period=group, bullet=True)
