@@ -378,3 +378,30 @@ def test_sideways_page_is_turned_upright(real_dir: Path, tmp_path: Path) -> None
         image.rotate(90, expand=True).save(sideways, resolution=200)
     got = _flat(read(sideways, Limits()))
     assert Levenshtein.distance(got, truth) / len(truth) <= 0.03
+
+
+def test_a_cell_merged_only_because_a_faint_row_rule_went_unseen_is_split_at_its_blank_space() -> None:
+    """The scanned Hà Tĩnh 2016 annex (tune split): the dashed rules between rows 8.1, 8.2 and 8.3 went
+    unseen in the content column but not in the number column, so the content cell read as merged over
+    three rows and row 8.1 took all three texts. Its lines stand in three groups, blank space of several
+    line heights around each row boundary: split there, each row has its own text. A truly merged cell
+    (one text, its lines at one pitch across the boundary) and text touching the boundary stay whole."""
+    from extractor.readers import scan_tables
+
+    grid = scan_tables.Grid([0, 500, 1000, 1500], [0, 100, 600], {
+        (0, 0): (0, 0, 0, 0), (1, 0): (1, 1, 0, 0), (2, 0): (2, 2, 0, 0), (0, 1): (0, 2, 1, 1)})
+
+    def word(text: str, top: int, line: int, left: int = 150) -> ocr.OcrWord:
+        return ocr.OcrWord(text, left, top, 80, 40, 90.0, (1, 1, line, 1))
+
+    numbers = [word("8.1", 60, 1, 10), word("8.2", 560, 2, 10), word("8.3", 1060, 3, 10)]
+    texts = [word("Liên", 60, 4), word("hệ", 110, 5), word("Phối", 600, 6), word("Triển", 1100, 7)]
+    table = scan_tables.table_rows(grid, numbers + texts, page=1, dpi=300)
+    assert [row[1] for row in table.rows] == ["Liên hệ", "Phối", "Triển"]
+    # One text at one pitch across the boundaries: a merged cell, kept whole in its first row.
+    even = [word(w, 380 + 50 * i, 10 + i) for i, w in enumerate(["Sở", "Kế", "hoạch", "và", "Đầu", "tư"])]
+    assert [row[1] for row in scan_tables.table_rows(grid, numbers + even, page=1, dpi=300).rows] == [
+        "Sở Kế hoạch và Đầu tư", "", ""]
+    # A header's two words, the first just above the boundary: centred text of one merged cell.
+    near = [word("Căn", 450, 20), word("cứ", 700, 21)]
+    assert scan_tables.table_rows(grid, numbers + near, page=1, dpi=300).rows[0][1] == "Căn cứ"

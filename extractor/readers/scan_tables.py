@@ -49,6 +49,13 @@ DASH_GAP_INCH = 0.16
 """Widest break bridged between the dashes of one rule (Word's dashed and dotted borders leave 0.01-0.04
 inch; a dash or two lost to a faint scan doubles that)."""
 
+SPLIT_GAP_LINES = 2.5
+"""Blank space, in the cell's line heights, that splits a cell merged down the rows at a row boundary of
+the grid (`split_at_blank_rows`): more than a blank paragraph or two inside one cell leaves."""
+CELL_PADDING_LINES = 0.5
+"""How far, in line heights, a row's own text stays from its rule (the cell's padding and the rule's
+width); text nearer a boundary than this runs across it, as a merged cell's centred text does."""
+
 
 @dataclass(slots=True)
 class Grid:
@@ -407,12 +414,57 @@ def has_text(word: OcrWord) -> bool:
     return any(c.isalnum() for c in word.text)
 
 
+def split_at_blank_rows(grid: Grid, words: list[OcrWord]) -> Grid:
+    """The grid with cells merged down the rows split where a row boundary of the grid crosses them
+    through blank space, with text above and below it.
+
+    Dashed or faint row rules that the scan broke up go unseen in some columns, so those cells read as
+    merged and one row takes the text of several. A truly merged cell holds one text, its lines at one
+    pitch (Word's merged cells are top-aligned or centred); a cell whose lines stand in two groups with
+    more than `SPLIT_GAP_LINES` of blank space between them, on either side of a boundary that other
+    columns rule, holds two rows' texts."""
+    spans: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    placed: dict[tuple[int, int], list[OcrWord]] = {}
+    for word in words:
+        if has_text(word):
+            placed.setdefault(grid.cell_at(word.left + word.width / 2, word.top + word.height / 2), []).append(word)
+    for anchor, (r0, r1, c0, c1) in grid.spans.items():
+        lines = _line_extents(placed.get(anchor, []))
+        cuts = [r for r in range(r0 + 1, r1 + 1) if lines and _blank_across(lines, grid.ys[r])]
+        for start, stop in zip([r0, *cuts], [*(r - 1 for r in cuts), r1], strict=True):
+            spans[(start, c0)] = (start, stop, c0, c1)
+    return Grid(grid.ys, grid.xs, spans)
+
+
+def _line_extents(words: list[OcrWord]) -> list[tuple[int, int]]:
+    lines: dict[tuple[int, int, int, int], list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    return sorted((min(w.top for w in ws), max(w.top + w.height for w in ws)) for ws in lines.values())
+
+
+def _blank_across(lines: list[tuple[int, int]], y: int) -> bool:
+    """Whether the cell's text lines stand on both sides of `y`, none crossing it nor nearer it than
+    `CELL_PADDING_LINES`, with more than `SPLIT_GAP_LINES` line heights of blank space around it."""
+    above = [bottom for top, bottom in lines if bottom <= y]
+    below = [top for top, bottom in lines if top >= y]
+    if not above or not below or len(above) + len(below) != len(lines):
+        return False
+    heights = sorted(bottom - top for top, bottom in lines)
+    height = heights[len(heights) // 2]
+    clear = min(y - max(above), min(below) - y) >= CELL_PADDING_LINES * height
+    return clear and min(below) - max(above) > SPLIT_GAP_LINES * height
+
+
 def table_rows(grid: Grid, words: Iterable[OcrWord], page: int, dpi: int) -> ScanTable:
     """The grid's rows with the words whose box centres fall in each cell, in points like a PDF table.
 
     A cell's lines are its words grouped by Tesseract's line (a cell's wrapped text stays in reading
     order even when Tesseract read the row's cells as one line, since each cell keeps only its words).
+    Cells merged down the rows only because a faint row rule went unseen are split first.
     """
+    words = list(words)
+    grid = split_at_blank_rows(grid, words)
     rows, cols = len(grid.ys) - 1, len(grid.xs) - 1
     placed: dict[tuple[int, int], list[OcrWord]] = {}
     for word in words:
