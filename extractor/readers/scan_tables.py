@@ -74,14 +74,14 @@ class Grid:
         left, top, right, bottom = self.box
         return left <= x <= right and top <= y <= bottom
 
-    def cell_at(self, x: float, y: float) -> tuple[int, int]:
-        """The anchor (row, col) of the cell holding point (x, y), which lies inside the grid."""
-        row = _slot(self.ys, y)
-        col = _slot(self.xs, x)
-        for anchor, (r0, r1, c0, c1) in self.spans.items():
-            if r0 <= row <= r1 and c0 <= col <= c1:
-                return anchor
-        return row, col
+    def slot_at(self, x: float, y: float) -> tuple[int, int]:
+        """The grid position (row, col) of point (x, y), which lies inside the grid."""
+        return _slot(self.ys, y), _slot(self.xs, x)
+
+    def anchors(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """Each grid position a cell covers -> that cell's anchor (a position no cell covers is absent)."""
+        return {(r, c): anchor for anchor, (r0, r1, c0, c1) in self.spans.items()
+                for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
 
 
 @dataclass(slots=True)
@@ -388,13 +388,27 @@ def _slot(edges: list[int], value: float) -> int:
     return len(edges) - 2
 
 
+def _slots(grid: Grid, words: Iterable[OcrWord]) -> list[tuple[tuple[int, int], OcrWord]]:
+    """Each word with the grid position of its box centre (a grid split into more cells keeps them)."""
+    return [(grid.slot_at(w.left + w.width / 2, w.top + w.height / 2), w) for w in words]
+
+
+def _by_cell(grid: Grid, slotted: list[tuple[tuple[int, int], OcrWord]]) -> dict[tuple[int, int], list[OcrWord]]:
+    """The words of each of the grid's cells, by anchor, in their reading order."""
+    anchors = grid.anchors()
+    placed: dict[tuple[int, int], list[OcrWord]] = {}
+    for slot, word in slotted:
+        placed.setdefault(anchors.get(slot, slot), []).append(word)
+    return placed
+
+
 def unread_cells(grid: Grid, words: Iterable[OcrWord], cleaned: Any, dpi: int) -> list[tuple[int, int, int, int]]:
     """Boxes (left, top, right, bottom) of the grid's cells that hold ink but none of `words`.
 
     The box stays clear of the erased rulings by a margin, so what is left of a line is not taken for ink.
     """
     margin = max(2, int(MERGE_INCH * dpi))
-    taken = {grid.cell_at(w.left + w.width / 2, w.top + w.height / 2) for w in words if has_text(w)}
+    taken = set(_by_cell(grid, _slots(grid, (w for w in words if has_text(w)))))
     boxes: list[tuple[int, int, int, int]] = []
     for anchor, (r0, r1, c0, c1) in grid.spans.items():
         if anchor in taken:
@@ -414,7 +428,7 @@ def has_text(word: OcrWord) -> bool:
     return any(c.isalnum() for c in word.text)
 
 
-def split_at_blank_rows(grid: Grid, words: list[OcrWord]) -> Grid:
+def split_at_blank_rows(grid: Grid, slotted: list[tuple[tuple[int, int], OcrWord]]) -> Grid:
     """The grid with cells merged down the rows split where a row boundary of the grid crosses them
     through blank space, with text above and below it.
 
@@ -424,23 +438,14 @@ def split_at_blank_rows(grid: Grid, words: list[OcrWord]) -> Grid:
     more than `SPLIT_GAP_LINES` of blank space between them, on either side of a boundary that other
     columns rule, holds two rows' texts."""
     spans: dict[tuple[int, int], tuple[int, int, int, int]] = {}
-    placed: dict[tuple[int, int], list[OcrWord]] = {}
-    for word in words:
-        if has_text(word):
-            placed.setdefault(grid.cell_at(word.left + word.width / 2, word.top + word.height / 2), []).append(word)
+    placed = _by_cell(grid, [(slot, word) for slot, word in slotted if has_text(word)])
     for anchor, (r0, r1, c0, c1) in grid.spans.items():
-        lines = _line_extents(placed.get(anchor, []))
+        lines = [(min(w.top for w in ws), max(w.top + w.height for w in ws))
+                 for ws in _lines_of(placed.get(anchor, []))]
         cuts = [r for r in range(r0 + 1, r1 + 1) if lines and _blank_across(lines, grid.ys[r])]
         for start, stop in zip([r0, *cuts], [*(r - 1 for r in cuts), r1], strict=True):
             spans[(start, c0)] = (start, stop, c0, c1)
     return Grid(grid.ys, grid.xs, spans)
-
-
-def _line_extents(words: list[OcrWord]) -> list[tuple[int, int]]:
-    lines: dict[tuple[int, int, int, int], list[OcrWord]] = {}
-    for word in words:
-        lines.setdefault(word.line, []).append(word)
-    return sorted((min(w.top for w in ws), max(w.top + w.height for w in ws)) for ws in lines.values())
 
 
 def _blank_across(lines: list[tuple[int, int]], y: int) -> bool:
@@ -463,12 +468,10 @@ def table_rows(grid: Grid, words: Iterable[OcrWord], page: int, dpi: int) -> Sca
     order even when Tesseract read the row's cells as one line, since each cell keeps only its words).
     Cells merged down the rows only because a faint row rule went unseen are split first.
     """
-    words = list(words)
-    grid = split_at_blank_rows(grid, words)
+    slotted = _slots(grid, words)
+    grid = split_at_blank_rows(grid, slotted)
     rows, cols = len(grid.ys) - 1, len(grid.xs) - 1
-    placed: dict[tuple[int, int], list[OcrWord]] = {}
-    for word in words:
-        placed.setdefault(grid.cell_at(word.left + word.width / 2, word.top + word.height / 2), []).append(word)
+    placed = _by_cell(grid, slotted)
     texts: list[list[str]] = []
     cell_lines: list[list[list[str]]] = []
     confidence: list[float | None] = []
@@ -491,8 +494,12 @@ def table_rows(grid: Grid, words: Iterable[OcrWord], page: int, dpi: int) -> Sca
 
 
 def _cell_lines(words: list[OcrWord]) -> list[str]:
+    return [clean_text(" ".join(w.text for w in sorted(ws, key=lambda w: w.left))) for ws in _lines_of(words)]
+
+
+def _lines_of(words: list[OcrWord]) -> list[list[OcrWord]]:
+    """A cell's words grouped by Tesseract's line, top to bottom."""
     lines: dict[tuple[int, int, int, int], list[OcrWord]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
-    ordered = sorted(lines.values(), key=lambda ws: min(w.top for w in ws))
-    return [clean_text(" ".join(w.text for w in sorted(ws, key=lambda w: w.left))) for ws in ordered]
+    return sorted(lines.values(), key=lambda ws: min(w.top for w in ws))

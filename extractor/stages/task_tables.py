@@ -402,7 +402,7 @@ def checked_by_content(mapping: dict[int, str], rows: list[Block], plan_year: in
                                      for c in numbers) >= CONTENT_SHARE * len(numbers):
             checked[content_at - 1] = "number"
     for index, meaning in mapping.items():
-        if meaning in ("lead", "lead_more", "coordinating") and times.get(index, 0) >= CONTENT_SHARE \
+        if meaning in _UNIT_MEANINGS and times.get(index, 0) >= CONTENT_SHARE \
                 and units.get(index, 0) < OTHER_SHARE and "time" not in checked.values():
             checked[index] = "time"
     if "lead" not in checked.values():
