@@ -339,3 +339,88 @@ def test_parts_numbered_by_ordinals_in_a_scan():
                       ["PHẦN THỨ NHẤT", "ĐÁNH GIÁ KẾT QUẢ", "Phần thứ hai: NHIỆM VỤ NĂM 2024", "- Phần thứ 3"]])
     assert [(s.number, s.title) for s in find_sections(typed)] == [
         ("PHẦN THỨ NHẤT", "ĐÁNH GIÁ KẾT QUẢ"), ("Phần thứ hai", "NHIỆM VỤ NĂM 2024")]
+
+
+# The Hà Tĩnh e-commerce plan 2016-2020 (scanned, tune split) as OCR reads it, shortened: the "B." title
+# in capitals wraps onto a second line, "II." lost its dot, "5." came out as "5,", "III." as "HI.".
+OCR_ECOMMERCE = """\
+KẾ HOẠCH
+Phát triển thương mại điện tử
+B. KẾ HOẠCH PHÁT TRIỂN THƯƠNG MẠI ĐIỆN TỬ TỈNH HÀ TĨNH
+GIAI ĐOẠN 2016 - 2020
+I. MỤC TIÊU
+1. Mục tiêu chung
+Phát triển hạ tầng cơ bản và triển khai giải pháp thương mại điện tử.
+II NỘI DUNG
+1. Triển khai pháp luật, tuyên truyền nâng cao nhận thức về TMĐT
+- Tuyên truyền, phổ biến chủ trương, chính sách.
+4. Phát triển sản phẩm và giải pháp TMĐT
+- Áp dụng cho các loại hình kinh doanh.
+5, Nâng cao năng lực quản lý và tổ chức hoạt động phát triển thương mại điện tử
+- Tổ chức các đoàn nghiên cứu thị trường.
+HI. KINH PHÍ TRIỂN KHAI
+Dự kiến tổng kinh phí từ ngân sách.
+"""
+
+
+def test_ocr_markers_that_lost_their_dot_are_read_in_sequence():
+    sections = _ocr_sections(OCR_ECOMMERCE)
+    assert [s.number for s in sections] == ["B", "I", "1", "II", "1", "4", "5", "III"]
+    assert sections[0].title == "KẾ HOẠCH PHÁT TRIỂN THƯƠNG MẠI ĐIỆN TỬ TỈNH HÀ TĨNH GIAI ĐOẠN 2016 - 2020"
+    assert sections[6].title.startswith("Nâng cao năng lực quản lý")
+
+
+def test_ocr_markers_without_a_dot_out_of_sequence_are_no_headings():
+    # A bare numeral or a comma after a number is a weak mark: out of sequence it is text.
+    text = OCR_ECOMMERCE.replace("II NỘI DUNG", "V NỘI DUNG").replace("5, Nâng cao", "7, Nâng cao")
+    numbers = [s.number for s in _ocr_sections(text)]
+    assert "V" not in numbers and "7" not in numbers
+    # In typed text neither is a marker.
+    typed = [s.number for s in _ocr_sections(OCR_ECOMMERCE, ocr=False)]
+    assert "5" not in typed and typed.count("II") == 0
+
+
+# The Hà Tĩnh investment-promotion programme 2016 (scanned, tune split) as OCR reads it, shortened: parts
+# A./B./C. above the Roman numerals; "III." read "IH.", "I." read "L.", "II." read "HH."; headings in
+# sentence case, some ending in '.'.
+OCR_PROMOTION = """\
+CHƯƠNG TRÌNH
+Xúc tiến đầu tư năm 2016
+A. Đánh giá hoạt động xúc tiến đầu tư năm 2015
+I. Những kết quả đạt được
+Năm 2015 đã thu hút nhiều dự án.
+II. Tồn tại hạn chế
+- Kinh phí dành cho hoạt động xúc tiến đầu tư còn hạn hẹp.
+IH. Nguyên nhân của những hạn chế
+1. Nguyên nhân khách quan
+- Luật Đầu tư có nhiều thay đổi.
+B. Chương trình xúc tiến đầu tư năm 2016
+L. Mục tiêu:
+1. Mục tiêu chung.
+Tăng cường thu hút các dự án quy mô lớn.
+2. Mục tiêu cụ thể.
+- Thu hút 66 nghìn tỷ đồng vốn đầu tư.
+HH. Các hoạt động xúc tiến đầu tư năm 2016 và giải pháp thực hiện.
+1. Nghiên cứu thị trường, xu hướng và đối tác đầu tư
+- Tổ chức nghiên cứu thị trường.
+C. Tổ chức thực hiện
+Các sở, ngành triển khai thực hiện.
+"""
+
+
+def test_ocr_numerals_restart_under_lettered_parts():
+    sections = _ocr_sections(OCR_PROMOTION)
+    assert [(s.number, s.level) for s in sections] == [
+        ("A", 1), ("I", 2), ("II", 2), ("III", 2), ("1", 3),
+        ("B", 1), ("I", 2), ("1", 3), ("2", 3), ("II", 2), ("1", 3), ("C", 1),
+    ]
+    assert sections[9].title == "Các hoạt động xúc tiến đầu tư năm 2016 và giải pháp thực hiện"
+
+
+def test_short_lines_ending_in_a_period_are_items_when_nothing_stands_under_them():
+    text = "KẾ HOẠCH\nTập huấn\nI. NỘI DUNG\n1. Tổ chức hội nghị.\n2. Tập huấn cán bộ.\nII. KINH PHÍ\nNgân sách tỉnh.\n"
+    assert [s.number for s in _ocr_sections(text, ocr=False)] == ["I", "II"]
+    # Each with text of its own below it, they are headings.
+    text = text.replace("hội nghị.\n", "hội nghị.\nHội nghị tổ chức tại tỉnh.\n").replace(
+        "cán bộ.\n", "cán bộ.\nCán bộ cấp xã dự.\n")
+    assert [s.number for s in _ocr_sections(text, ocr=False)] == ["I", "1", "2", "II"]

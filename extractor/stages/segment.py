@@ -197,7 +197,21 @@ def _headings_of(body_lines: list[Line], full_width: int | None) -> list[Heading
         if style in _NAMED_ORDER and not title:
             verdict = "item"
         candidates.append(_Candidate(line, style, number.rstrip(".)"), verdict, title))
+        if style == "roman" and verdict in {"item", "weak"} and len(rest.split()) <= _MAX_TITLE_WORDS:
+            candidates[-1].title = " ".join(MARKUP_RE.sub("", rest).split()).rstrip(" .:")
     ranks = _ranks([c.style for c in candidates])
+    for k, candidate in enumerate(candidates[:-1]):
+        # A top division ("II. Các hoạt động ... và giải pháp thực hiện.") whose own numbered parts follow
+        # ("1.") is a heading, however it ends: items are not divided so.
+        child = candidates[k + 1]
+        if (
+            candidate.style == "roman"
+            and candidate.verdict in {"item", "weak"}
+            and candidate.title
+            and ranks[child.style] > ranks["roman"]
+            and child.number in {"1", "a"}
+        ):
+            candidate.verdict = "title"
     for k, candidate in enumerate(candidates[:-1]):
         # "1. <long title>" followed by "1.1." is a heading, however long: it has numbered children.
         child = candidates[k + 1]
@@ -209,12 +223,14 @@ def _headings_of(body_lines: list[Line], full_width: int | None) -> list[Heading
             reparsed = parse_heading_number(candidate.line.text)
             candidate.verdict = "title"
             candidate.title = " ".join(MARKUP_RE.sub("", reparsed[2] if reparsed else "").split()).rstrip(" .:")
+    position = {id(line): k for k, line in enumerate(body_lines)}
     return [
         Heading(c.line, c.style, c.number, c.title or "")
         for k, c in enumerate(candidates)
         if c.verdict == "title"
         or (c.verdict in {"weak", "runon"} and _sibling_is_title(candidates, k, ranks))
         or (c.verdict == "runon" and _all_siblings_run_on(candidates, k, ranks))
+        or (c.verdict == "weak" and _weak_list_heads_text(candidates, k, ranks, position))
     ]
 
 
@@ -246,16 +262,41 @@ def to_roman(value: int) -> str:
 
 def _repair_ocr_roman(parsed: list[tuple[Line, str, str, str]]) -> list[tuple[Line, str, str, str]]:
     """In OCR'd text, read the top-level numbers in sequence: a Roman-numbered heading (or a capital
-    letter that looks like one, with a title in capitals) that is one stroke away from the next numeral
-    expected is that numeral. Text layers and typed files are left as written."""
+    letter that looks like one, with a title in capitals or out of its letters' sequence) that is one
+    stroke away from the next numeral expected is that numeral. Roman numbering starts again under each
+    higher division (a part, or a capital letter when letters stand above the numerals). Text layers and
+    typed files are left as written."""
     out = []
-    expected = 1
+    expected, last_arabic, last_letter = 1, 0, ""
+    letters_above = _letters_above_roman(parsed)
     for line, style, number, rest in parsed:
-        if line.block.ocr and style in {"roman", "upper"}:
-            written = number.rstrip(".)").translate(_ROMAN_LOOKALIKE).replace("H", "II")
+        if style == _BARE_ROMAN:
+            if roman_value(number) != expected:
+                continue
+            style = "roman"
+        elif style == _STROKES_ROMAN:
+            if to_roman(expected) not in _stroke_readings(number):
+                continue
+            style, number = "roman", to_roman(expected)
+        elif style == _COMMA_ARABIC:
+            if int(number) != last_arabic + 1:
+                continue
+            style = "arabic"
+        if style == "arabic" and number.rstrip(".)").isdigit():
+            last_arabic = int(number.rstrip(".)"))
+        elif style in {"roman", "upper"} or style in _NAMED_ORDER:
+            last_arabic = 0
+        letter = number.rstrip(".)")
+        in_letter_sequence = style == "upper" and letter == _next_letter(last_letter)
+        if in_letter_sequence:
+            last_letter = letter
+        if style in {"phần", "chương"} or (in_letter_sequence and letters_above):
+            expected = 1
+        if line.block.ocr and style in {"roman", "upper"} and not in_letter_sequence:
+            written = letter.translate(_ROMAN_LOOKALIKE).replace("H", "II")
             value = roman_value(written)
             target = to_roman(expected)
-            lookalike = style == "roman" or (written != number.rstrip(".)") and _caps_title(rest))
+            lookalike = style == "roman" or (written != letter and (_caps_title(rest) or bool(last_letter)))
             if value == expected and lookalike:
                 style, number = "roman", target
             elif lookalike and _one_stroke_off(written, target):
@@ -268,16 +309,55 @@ def _repair_ocr_roman(parsed: list[tuple[Line, str, str, str]]) -> list[tuple[Li
     return out
 
 
+def _stroke_readings(written: str) -> set[str]:
+    """The numerals OCR's strokes can stand for: look-alikes as "I", an "H" as two strokes or one."""
+    strokes = written.rstrip(".)").translate(_ROMAN_LOOKALIKE)
+    return {strokes.replace("H", "II"), strokes.replace("H", "I")}
+
+
+def _next_letter(letter: str) -> str:
+    return chr(ord(letter) + 1) if letter else "A"
+
+
+def _letters_above_roman(parsed: list[tuple[Line, str, str, str]]) -> bool:
+    """Whether capital letters head the document's top divisions ("A." before its first "I.")."""
+    for _, style, number, _ in parsed:
+        if style == "roman":
+            return False
+        if style == "upper" and number.rstrip(".)") == "A":
+            return True
+    return False
+
+
 # A Roman numeral OCR read with an "H" for "II" among its strokes ("IH.", "HI.", "VH."), before a title in
 # capitals: `_repair_ocr_roman` then reads it in sequence.
 _OCR_ROMAN_RE = re.compile(r"^(?P<num>[IVXlL1|]*H[IVXlL1|H]*)\s*[.)]\s+(?P<title>\S.*)$")
+# OCR loses a marker's dot or reads it as a comma: a Roman numeral alone before a title in capitals
+# ("II NỘI DUNG"), an Arabic number with a comma before a capitalised title ("5, Nâng cao ..."). Such a
+# mark is weaker than "II." or "5.", so it is taken only where it is the number expected next in its
+# sequence (`_repair_ocr_roman`).
+_OCR_BARE_ROMAN_RE = re.compile(r"^(?P<num>[IVX]{1,4})\s+(?P<title>\S.*)$")
+_OCR_COMMA_ARABIC_RE = re.compile(r"^(?P<num>\d{1,2}),\s+(?P<title>[^\W\d_].*)$")
+_BARE_ROMAN = "roman-bare"
+_STROKES_ROMAN = "roman-strokes"
+_COMMA_ARABIC = "arabic-comma"
 
 
 def _ocr_roman_lookalike(text: str) -> tuple[str, str, str] | None:
     m = _OCR_ROMAN_RE.match(text.strip())
-    if m is None or len(m["num"]) > 4 or not _caps_title(m["title"]):
-        return None
-    return "roman", m["num"], m["title"]
+    if m is not None and len(m["num"]) <= 4 and _caps_title(m["title"]):
+        return "roman", m["num"], m["title"]
+    if m is not None and 2 <= len(m["num"]) <= 4:
+        # Two or more strokes with an "H" ("IH.", "HH.") make no letter or word, whatever the title's case;
+        # taken where in sequence.
+        return _STROKES_ROMAN, m["num"], m["title"]
+    m = _OCR_BARE_ROMAN_RE.match(text.strip())
+    if m is not None and _caps_title(m["title"]):
+        return _BARE_ROMAN, m["num"], m["title"]
+    m = _OCR_COMMA_ARABIC_RE.match(text.strip())
+    if m is not None and m["title"][:1].isupper():
+        return _COMMA_ARABIC, m["num"], m["title"]
+    return None
 
 
 def _ocr_named_part(text: str) -> tuple[str, str, str] | None:
@@ -333,7 +413,10 @@ def _with_continuation(rest: str, line: Line, following: list[Line], full_width:
             break  # the next numbered line or bullet
         full = full_width is not None and len(current) >= 0.8 * full_width
         dangling = current.endswith((",", "-", *DASHES))  # "... ngành Lao động -" goes on
-        if not (text[:1].islower() or full or dangling):
+        # A title in capitals wraps onto a line in capitals ("B. KẾ HOẠCH ... TỈNH HÀ TĨNH" / "GIAI ĐOẠN
+        # 2016 - 2020"); body text under it starts in lower or mixed case.
+        capitals = _caps_title(rest) and _caps_title(text)
+        if not (text[:1].islower() or full or dangling or capitals):
             break
         parts.append(text)
         current = text
@@ -375,6 +458,20 @@ def _all_siblings_run_on(candidates: list[_Candidate], k: int, ranks: dict[str, 
     chính: Bảo đảm ...") is a list of titled parts, one per label."""
     siblings = _siblings(candidates, k, ranks)
     return len(siblings) >= 2 and all(c.verdict == "runon" for c in siblings)
+
+
+def _weak_list_heads_text(candidates: list[_Candidate], k: int, ranks: dict[str, int],
+                          position: dict[int, int]) -> bool:
+    """A list whose every member is a short line ending in '.' with text of its own below it ("1. Mục
+    tiêu chung." / paragraph / "2. Mục tiêu cụ thể." / paragraph) is a list of headings; items of one
+    sentence each follow one another."""
+    siblings = _siblings(candidates, k, ranks)
+    if len(siblings) < 2 or any(c.verdict != "weak" for c in siblings):
+        return False
+    members = {id(c) for c in siblings}
+    starts = [position[id(c.line)] for c in candidates]
+    return not any(id(c) in members and (j + 1 == len(candidates) or starts[j + 1] - starts[j] < 2)
+                   for j, c in enumerate(candidates))
 
 
 def _ranks(styles: list[str]) -> dict[str, int]:
