@@ -640,3 +640,20 @@ def test_a_government_resolution_numbered_with_its_year_after_a_dash():
     assert c.date == "2016-04-28" and c.issuer == "Chính phủ"
     party = one("Thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị")
     assert party.code == "05-CT/TW" and party.family == "party"
+
+
+def test_a_code_written_again_without_its_year_and_with_the_same_date_is_the_same_document():
+    """The Hà Tĩnh investment-promotion programme 2016 (tune split) cites one Government resolution
+    as "19-2016/NQ-CP" and, a paragraph later, as "19/NQ-CP" with the same date."""
+    found = cite(
+        "Tập trung triển khai thực hiện Nghị quyết 19-2016/NQ-CP ngày 28/4/2016 của Chính phủ về những "
+        "nhiệm vụ giải pháp chủ yếu cải thiện môi trường kinh doanh.",
+        "Triển khai đồng bộ Kế hoạch hành động thực hiện Nghị quyết số 19/NQ-CP ngày 28/4/2016 của Chính phủ.",
+    )
+    first, again = found
+    assert (first.code, again.code) == ("19-2016/NQ-CP", "19/NQ-CP")
+    assert again.refers_to == first.id
+    # Without the date, or with another date, a year-less code may be another year's resolution.
+    found = cite("Nghị quyết 19-2016/NQ-CP ngày 28/4/2016 của Chính phủ.",
+                 "Nghị quyết số 19/NQ-CP ngày 12/3/2015 của Chính phủ.", "Nghị quyết số 19/NQ-CP của Chính phủ.")
+    assert [c.refers_to for c in found] == [None, None, None]

@@ -103,6 +103,7 @@ def find_citations(layout: Layout, sections: list[Section], metadata: Metadata) 
     own = _OwnNumber.of(metadata)
     found = [item for item in found if not own.is_self(item)]
     _share_list_issuers(text, found)
+    _link_yearless_codes(found)
     found += _short_references(text, found)
     found.sort(key=lambda f: f.start)
     preamble_end = _preamble_end(text, sections)
@@ -612,6 +613,26 @@ def _share_list_issuers(text: str, found: list[_Found]) -> None:
 
 
 # -- pass 3: short references ------------------------------------------------------------------------
+
+
+def _link_yearless_codes(found: list[_Found]) -> None:
+    """A code written again without its year ("Nghị quyết số 19/NQ-CP ngày 28/4/2016" after "Nghị quyết
+    19-2016/NQ-CP ngày 28/4/2016") is another mention of the same document: numbers run per year and
+    issuer, so type, number, symbol and the same date identify it. Without a date it may be another year's."""
+    for k, item in enumerate(found):
+        if item.code is None or item.year is not None or item.date is None or item.refers_to is not None:
+            continue
+        for earlier in reversed(found[:k]):
+            if (
+                earlier.code is not None
+                and earlier.year is not None
+                and earlier.refers_to is None
+                and (earlier.doc_type, earlier.number, earlier.symbol) == (item.doc_type, item.number, item.symbol)
+                and earlier.date is not None
+                and earlier.date.iso == item.date.iso
+            ):
+                item.refers_to = earlier
+                break
 
 
 def _short_references(text: str, found: list[_Found]) -> list[_Found]:
