@@ -3,7 +3,9 @@
 The issuer is stored with its abbreviations expanded and its place: "của UBND tỉnh" in a plan of Bà Rịa -
 Vũng Tàu becomes "Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu". Where the text names no issuer, the code's
 issuer part decides when that is unambiguous (`NĐ-CP` -> Chính phủ; a `/TW` Nghị quyết -> Ban Chấp hành
-Trung ương Đảng; a yearless `QĐ-UBND` in a provincial plan -> that province's Ủy ban nhân dân).
+Trung ương Đảng; `CT/TU` in a provincial plan -> that province's Tỉnh ủy). A local council's or people's
+committee's code (`QĐ-UBND`, `NQ-HĐND`) encodes neither level nor place (tỉnh, huyện or xã: vn-conventions
+§1.3), so without "của ..." its issuer stays unknown.
 """
 
 from __future__ import annotations
@@ -234,7 +236,7 @@ class PlanPlace:
     province: str | None
     unit: str
     local: bool
-    """True when the plan is issued at province level (so a bare "UBND" code is the province's)."""
+    """True when the plan is issued at province level (so a bare "TU" code is the province's Tỉnh ủy)."""
     own_issuer: str | None
     own_issuer_codes: frozenset[str]
     """Lower-case codes the plan's own issuer signs with: its symbol's issuer part and its initials."""
@@ -287,30 +289,30 @@ def implicit_issuer(symbol_issuer: str, doc_type: str | None, family: str, place
     if not groups:
         return None
     head = groups[0]
+    known = issuer_code(head)
+    if known is not None and known.level == "local" and known.family == "state":
+        return None  # UBND, HĐND: the level is not in the code, even where the plan's own body uses it
     if place.own_issuer and head.lower() in place.own_issuer_codes:
         # The plan's own body citing its earlier documents (…/KH-SLĐTBXH in a Sở's plan).
         issuer = place.own_issuer
-        known_own = issuer_code(head)
-        central = (known_own is not None and known_own.level == "central") or central_name(issuer) is not None
+        central = (known is not None and known.level == "central") or central_name(issuer) is not None
         if place.province and not central and not _PLACE_TAIL_RE.search(issuer):
             # "Sở Nội vụ" -> "Sở Nội vụ tỉnh X"; a ministry ("Bộ Công an") belongs to no province.
             issuer = f"{issuer} {place.place()}"
         return place_cited_issuer(issuer, place)
     if family == "state" and len(groups) > 1 and all(issuer_code(g) for g in groups):
         return _joint_issuer(groups)
-    known = issuer_code(head)
     if known is None:
         return None
     if known.types and doc_type not in known.types:
         return None
     if known.level == "central":
         return known.issuer
-    if not (place.local and place.province):
+    if not (place.local and place.province) or known.family != "party":
         return None
-    if known.family == "party":
-        committee = "Thành ủy" if place.unit == "thành phố" else known.issuer
-        return f"{committee} {place.province}"
-    return f"{known.issuer} {place.place()}"
+    # A provincial party committee's code (TU) in a provincial plan: that province's Tỉnh ủy or Thành ủy.
+    committee = "Thành ủy" if place.unit == "thành phố" else known.issuer
+    return f"{committee} {place.province}"
 
 
 def _joint_issuer(groups: list[str]) -> str | None:
