@@ -663,3 +663,23 @@ def test_a_code_written_again_without_its_year_and_with_the_same_date_is_the_sam
     found = cite("Nghị quyết 19-2016/NQ-CP ngày 28/4/2016 của Chính phủ.",
                  "Nghị quyết số 19/NQ-CP ngày 12/3/2015 của Chính phủ.", "Nghị quyết số 19/NQ-CP của Chính phủ.")
     assert [c.refers_to for c in found] == [None, None, None]
+
+
+def test_an_issuer_named_before_the_citation():
+    """The request formula of a decision and the actor formula (Hà Tĩnh e-commerce plan 2016, tune split:
+    "Xét đề nghị của Giám đốc Sở Công Thương tại Công văn số 834/SCT-KHTCTH", "UBND tỉnh đã ban hành
+    Quyết định số 67/QĐ-UBND")."""
+    c = one("Xét đề nghị của Giám đốc Sở Công Thương tại Công văn số 834/SCT-KHTCTH ngày 20/6/2016 về ban hành",
+            province="Hà Tĩnh")
+    assert (c.issuer, c.text) == ("Sở Công Thương", "Công văn số 834/SCT-KHTCTH ngày 20/6/2016")
+    c = one("UBND tỉnh đã ban hành Quyết định số 67/QĐ-UBND ngày 07/01/2011 về việc phê duyệt Kế hoạch",
+            province="Hà Tĩnh")
+    assert c.issuer == "Ủy ban nhân dân tỉnh Hà Tĩnh"
+    c = one("Thực hiện chỉ đạo của UBND tỉnh tại Văn bản số 123/UBND-VX ngày 02/3/2020, Sở Y tế xây dựng",
+            province="Hà Tĩnh")
+    assert c.issuer == "Ủy ban nhân dân tỉnh Hà Tĩnh"
+    # The actor is the body nearest the verb; a group ("Các sở") or a body in another clause names none.
+    c = one("Sở Nội vụ tham mưu UBND tỉnh ban hành Quyết định số 12/QĐ-UBND ngày 02/3/2020", province="Hà Tĩnh")
+    assert c.issuer == "Ủy ban nhân dân tỉnh Hà Tĩnh"
+    assert one("Các sở đã ban hành Kế hoạch số 12/KH-SYT", province="Hà Tĩnh").issuer is None
+    assert one("UBND tỉnh đã chỉ đạo; ban hành Quyết định số 12/QĐ-UBND", province="Hà Tĩnh").issuer is None

@@ -24,7 +24,7 @@ from extractor.vocab.citation_patterns import (
     type_word_re,
 )
 from extractor.vocab.syllables import LOWER_LETTERS
-from extractor.vocab.unit_names import head_at, starts_unit
+from extractor.vocab.unit_names import has_predicate, head_at, starts_unit, unit_kind
 from models import Metadata
 
 # Where an issuer phrase ends: punctuation, a table cell or line break, or the first word of what
@@ -69,7 +69,62 @@ def issuer_after(text: str, pos: int) -> IssuerPhrase | None:
     m = _OF_RE.match(text, pos)
     if not m:
         return None
-    begin = m.end()
+    return _name_from(text, m.end())
+
+
+# Who issued a cited document is often named before it, in two formulas: the request ("Xét đề nghị của
+# Giám đốc Sở Công Thương tại Công văn số 834/SCT-KHTCTH", "theo chỉ đạo của UBND tỉnh tại Văn bản số ...")
+# and the actor ("UBND tỉnh đã ban hành Quyết định số 67/QĐ-UBND", "đã được Thủ tướng Chính phủ phê duyệt
+# tại Quyết định số ..."). Both stay within the citation's clause.
+_BEFORE_WINDOW = 160
+_REQUEST_TAIL_RE = re.compile(r"[ \t]+tại[ \t]*")
+_ACTOR_TAIL_RE = re.compile(
+    r"[ \t]+(?:đã[ \t]+|vừa[ \t]+)?(?:ban[ \t]+hành|phê[ \t]+duyệt)(?:[ \t]+tại)?[ \t]*", re.IGNORECASE
+)
+_CLAUSE_BREAK_RE = re.compile(r"[;:.\n\t]")
+_WORD_START_RE = re.compile(r"(?<!\w)\w")
+
+
+def issuer_before(text: str, start: int) -> IssuerPhrase | None:
+    """The issuer a request or actor formula names right before the citation at `start`, if any.
+
+    In the request formula the person who submits ("Giám đốc Sở Công Thương") stands for the body whose
+    document it is (its code names the body: `SCT`), so the body is kept."""
+    low = max(0, start - _BEFORE_WINDOW)
+    breaks = [m.end() for m in _CLAUSE_BREAK_RE.finditer(text, low, start)]
+    low = breaks[-1] if breaks else low
+    for m in reversed(list(re.finditer(r"(?<!\w)của(?!\w)", text[low:start]))):
+        phrase = issuer_after(text, low + m.start())
+        if phrase is not None and _REQUEST_TAIL_RE.fullmatch(text, phrase.end, start):
+            return _without_person(phrase)
+    for m in _WORD_START_RE.finditer(text, low, start):
+        if not text[m.start()].isupper() or starts_unit(text, m.start()) is None:
+            continue
+        phrase = _name_from(text, m.start())
+        if phrase is None or not _ACTOR_TAIL_RE.fullmatch(text, phrase.end, start):
+            continue
+        if has_predicate(phrase.raw) or unit_kind(phrase.raw) == "generic":
+            # "Sở Nội vụ tham mưu UBND tỉnh ban hành": the actor is the body nearest the verb; "Các sở đã
+            # ban hành": a group names no issuer.
+            continue
+        return phrase
+    return None
+
+
+def _without_person(phrase: IssuerPhrase) -> IssuerPhrase:
+    head = head_at(phrase.raw.lower(), 0)
+    if head is None or head.kind != "person":
+        return phrase
+    rest = len(head.text)
+    while rest < len(phrase.raw) and phrase.raw[rest] == " ":
+        rest += 1
+    if starts_unit(phrase.raw, rest) is None:
+        return phrase
+    return IssuerPhrase(phrase.start + rest, phrase.end, phrase.raw[rest:])
+
+
+def _name_from(text: str, begin: int) -> IssuerPhrase | None:
+    """The issuer's name that starts at `begin`, up to where the phrase ends; None unless capitalised."""
     joint = _JOINT_RE.match(text, begin)  # "của liên Bộ Nội vụ - Bộ Tài chính"
     if joint:
         begin = joint.end()

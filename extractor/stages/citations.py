@@ -28,6 +28,7 @@ from extractor.stages.citation_resolve import (
     PlanPlace,
     implicit_issuer,
     issuer_after,
+    issuer_before,
     place_cited_issuer,
 )
 from extractor.stages.segment import section_at
@@ -103,6 +104,9 @@ def find_citations(layout: Layout, sections: list[Section], metadata: Metadata) 
     own = _OwnNumber.of(metadata)
     found = [item for item in found if not own.is_self(item)]
     _share_list_issuers(text, found)
+    for item in found:
+        if item.issuer is None:
+            item.issuer = issuer_before(text, item.start)  # "đề nghị của X tại Tờ trình số ...", "X đã ban hành ..."
     _link_yearless_codes(found)
     found += _short_references(text, found)
     found.sort(key=lambda f: f.start)
