@@ -157,6 +157,20 @@ def test_pos_tagger_finds_the_verb_the_lexicon_does_not_know():
     assert found is not None and found[0] == ["Hội Cựu chiến binh tỉnh"]
 
 
+def test_the_tagger_keeps_a_modifier_phrase_it_splits_into_a_verb():
+    """The Hà Tĩnh environment plan 2018 (tune split): underthesea tags the "có" of "có liên quan" as a
+    verb; the modifier phrase stays with its unit. "khẩn trương" and "hoàn thiện" open predicates."""
+    assert coordinating_units("Chủ trì, phối hợp với các đơn vị có liên quan ứng dụng công nghệ thông tin.") == [
+        "các đơn vị có liên quan"
+    ]
+    assert coordinating_units(
+        "Phối hợp với các Sở, ban, ngành liên quan và Ủy ban nhân dân huyện, thành phố, thị xã hoàn thiện "
+        "và triển khai thực hiện Quy định bảo vệ môi trường."
+    ) == ["các Sở", "ban", "ngành liên quan", "Ủy ban nhân dân huyện", "thành phố", "thị xã"]
+    found = unit_subject("UBND thành phố Hà Tĩnh, thị xã Kỳ Anh, thị xã Hồng Lĩnh khẩn trương tổ chức triển khai.")
+    assert found is not None and found[0] == ["UBND thành phố Hà Tĩnh", "thị xã Kỳ Anh", "thị xã Hồng Lĩnh"]
+
+
 def test_tagger_is_imported_only_when_a_sentence_needs_it():
     import subprocess
     import sys

@@ -317,6 +317,12 @@ def has_open_tail(unit: str) -> bool:
     return len(tail) >= _LOWER_TAIL_WORDS
 
 
+def _modifier_at(text: str, at: int) -> bool:
+    """Whether a modifier phrase of the lexicon ("có liên quan") starts at `at` as whole words."""
+    lower = text.lower()
+    return any(lower.startswith(m, at) and not lower[at + len(m) : at + len(m) + 1].isalnum() for m in _modifiers())
+
+
 def pos_subject_end(text: str, start: int, end: int) -> int | None:
     """Where the predicate of the clause `text[start:end]` begins, by underthesea's word segmentation and
     POS tags: the first lower-case verb after the unit's head that is neither a list member ("..., du
@@ -342,8 +348,8 @@ def pos_subject_end(text: str, start: int, end: int) -> int | None:
     for index, (at, word, tag) in enumerate(placed):
         if at < head_end or not tag.startswith("V") or not word[:1].islower() or index == 0:
             continue
-        if word.lower() in _modifiers():
-            continue
+        if word.lower() in _modifiers() or _modifier_at(clause, at):
+            continue  # "các đơn vị có liên quan": the tagger's verb "có" opens a modifier of the unit
         previous = placed[index - 1][1].lower()
         following = placed[index + 1] if index + 1 < len(placed) else None
         if previous in _POS_LIST_WORDS or following is None:
