@@ -179,6 +179,20 @@ def test_quarter_breaks_ties_between_equal_texts():
     assert score.fields["quarters"].correct == 2
 
 
+def test_a_text_inside_a_longer_one_pairs_with_its_own_match():
+    """Token-set similarity is 100 for a text whose words all stand in a longer one (the Hà Tĩnh
+    environment plan, tune split: a Sở's duty "Đôn đốc các địa phương triển khai đầu tư xây dựng cơ sở hạ
+    tầng ..." and the districts' "Triển khai đầu tư xây dựng cơ sở hạ tầng ..."); the closest texts pair."""
+    short = "Triển khai đầu tư xây dựng cơ sở hạ tầng tại các cụm công nghiệp"
+    long = "Đôn đốc các địa phương " + short.lower()
+    gold = [task(long, lead=["Sở Công Thương"]), task(short, lead=["UBND các huyện"])]
+    for output in ([output_task(short, lead=["UBND các huyện"]), output_task(long, lead=["Sở Công Thương"])],
+                   [output_task(long, lead=["Sở Công Thương"]), output_task(short, lead=["UBND các huyện"])]):
+        score = scoring.score_tasks(gold, output)
+        assert score.match.tp == 2
+        assert score.units["lead"].tp == 2
+
+
 def test_assignment_maximises_the_number_of_pairs():
     # A greedy choice of the best pair (0, 0) would leave gold 1 unmatched.
     pairs = scoring.match_one_to_one([[95.0, 90.0], [90.0, 0.0]], 85.0)

@@ -224,14 +224,17 @@ def match_one_to_one(
     threshold: float,
     eligible: Callable[[int, int], bool] | None = None,
     tie: Callable[[int, int], bool] | None = None,
+    rank: Sequence[Sequence[float]] | None = None,
 ) -> list[tuple[int, int]]:
     """Pairs (gold index, output index) with similarity >= threshold, each item used at most once.
 
-    Optimal (scipy): the most pairs, then the highest total similarity (to 0.01), then the most pairs
-    on which `tie` holds. Greedy fallback: by descending similarity, `tie` first among equals.
+    Optimal (scipy): the most pairs, then the highest total similarity (to 0.01; `rank`'s scores when
+    given, the gate staying `similarity`), then the most pairs on which `tie` holds. Greedy fallback: by
+    descending score, `tie` first among equals.
     """
+    scores = rank if rank is not None else similarity
     candidates = [
-        (i, j, round(float(sim) * 100))
+        (i, j, round(float(scores[i][j]) * 100))
         for i, row in enumerate(similarity)
         for j, sim in enumerate(row)
         if sim >= threshold and (eligible is None or eligible(i, j))
@@ -419,12 +422,14 @@ def score_tasks(gold: list[dict[str, Any]], output: list[dict[str, Any]]) -> Fam
     """Text token-set similarity >= 85% (quarter breaking ties); then time accuracy and unit F1."""
     gold_tasks = [t for t in (_task_view(t, False) for t in gold) if is_scored_task(t)]
     out_tasks = [t for t in (_task_view(t, True) for t in output) if is_scored_task(t)]
+    gold_texts, out_texts = [fold(t["text"]) for t in gold_tasks], [fold(t["text"]) for t in out_tasks]
     pairs = match_one_to_one(
-        _similarity_matrix(
-            [fold(t["text"]) for t in gold_tasks], [fold(t["text"]) for t in out_tasks], fuzz.token_set_ratio
-        ),
+        _similarity_matrix(gold_texts, out_texts, fuzz.token_set_ratio),
         TASK_TEXT_MIN,
         tie=lambda i, j: _time_set(gold_tasks[i]["quarters"]) == _time_set(out_tasks[j]["quarters"]),
+        # A text whose words all stand in a longer one scores 100 against it too: among the pairs that
+        # pass, the closest texts pair up ("Triển khai đầu tư ..." beside "Đôn đốc ... triển khai đầu tư ...").
+        rank=_similarity_matrix(gold_texts, out_texts, fuzz.ratio),
     )
     score = empty_scores()["tasks"]
     score.match = _prf_from_pairs(pairs, len(gold_tasks), len(out_tasks))
