@@ -228,13 +228,12 @@ def match_one_to_one(
 ) -> list[tuple[int, int]]:
     """Pairs (gold index, output index) with similarity >= threshold, each item used at most once.
 
-    Optimal (scipy): the most pairs, then the highest total similarity (to 0.01; `rank`'s scores when
-    given, the gate staying `similarity`), then the most pairs on which `tie` holds. Greedy fallback: by
-    descending score, `tie` first among equals.
+    Optimal (scipy): the most pairs, then the highest total similarity (to 0.01), then the most pairs
+    on which `tie` holds; then, where two pairs could swap partners at no cost to those, the higher
+    total of `rank`'s scores. Greedy fallback: by descending similarity, `tie` first among equals.
     """
-    scores = rank if rank is not None else similarity
     candidates = [
-        (i, j, round(float(scores[i][j]) * 100))
+        (i, j, round(float(sim) * 100))
         for i, row in enumerate(similarity)
         for j, sim in enumerate(row)
         if sim >= threshold and (eligible is None or eligible(i, j))
@@ -267,7 +266,33 @@ def match_one_to_one(
     for i, j, sim in candidates:
         weights[i, j] = pair_weight + sim * sim_weight + ties[i, j] * tie_weight
     gold_idx, out_idx = linear_sum_assignment(weights, maximize=True)
-    return sorted((int(i), int(j)) for i, j in zip(gold_idx, out_idx, strict=True) if weights[i, j] > 0)
+    pairs = [(int(i), int(j)) for i, j in zip(gold_idx, out_idx, strict=True) if weights[i, j] > 0]
+    if rank is not None:
+        _swap_to_closer(pairs, {(i, j): (sim, ties[i, j]) for i, j, sim in candidates}, rank)
+    return sorted(pairs)
+
+
+def _swap_to_closer(
+    pairs: list[tuple[int, int]], cost: dict[tuple[int, int], tuple[int, int]], rank: Sequence[Sequence[float]]
+) -> None:
+    """Swap the partners of two pairs where that keeps their similarity and tie totals and raises their
+    `rank` total: a text whose words all stand in a longer one scores 100 against it too, so the optimum
+    leaves such pairs arbitrary ("Triển khai đầu tư ..." beside "Đôn đốc ... triển khai đầu tư ...")."""
+    improved = True
+    while improved:
+        improved = False
+        for a in range(len(pairs)):
+            for b in range(a + 1, len(pairs)):
+                (i, j), (k, m) = pairs[a], pairs[b]
+                if (i, m) not in cost or (k, j) not in cost:
+                    continue
+                now = [cost[i, j], cost[k, m]]
+                swapped = [cost[i, m], cost[k, j]]
+                if tuple(map(sum, zip(*now, strict=True))) != tuple(map(sum, zip(*swapped, strict=True))):
+                    continue
+                if rank[i][m] + rank[k][j] > rank[i][j] + rank[k][m] + 1e-9:
+                    pairs[a], pairs[b] = (i, m), (k, j)
+                    improved = True
 
 
 def _similarity_matrix(gold: list[str], output: list[str], scorer: Callable[..., float]) -> list[list[float]]:
@@ -427,9 +452,7 @@ def score_tasks(gold: list[dict[str, Any]], output: list[dict[str, Any]]) -> Fam
         _similarity_matrix(gold_texts, out_texts, fuzz.token_set_ratio),
         TASK_TEXT_MIN,
         tie=lambda i, j: _time_set(gold_tasks[i]["quarters"]) == _time_set(out_tasks[j]["quarters"]),
-        # A text whose words all stand in a longer one scores 100 against it too: among the pairs that
-        # pass, the closest texts pair up ("Triển khai đầu tư ..." beside "Đôn đốc ... triển khai đầu tư ...").
-        rank=_similarity_matrix(gold_texts, out_texts, fuzz.ratio),
+        rank=_similarity_matrix(gold_texts, out_texts, fuzz.ratio),  # of equal pairings, the closest texts
     )
     score = empty_scores()["tasks"]
     score.match = _prf_from_pairs(pairs, len(gold_tasks), len(out_tasks))
