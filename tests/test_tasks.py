@@ -760,3 +760,18 @@ def test_a_merged_unit_header_over_sub_columns_gives_each_its_role():
     first, second = find_tasks(assemble(scanned), [], Metadata(plan_year=2017))
     assert first.coordinating == ["Các cơ quan liên quan của Bộ KHĐT, Bộ Ngoại giao", "ĐSQ các nước tại Việt Nam"]
     assert second.coordinating == []
+
+
+def test_the_recipients_notes_after_an_ocr_damaged_label_are_no_tasks():
+    """The 2016 investment-promotion programme (scanned, tune split): OCR read "Nơi nhận:" as "Nơi nhân:";
+    the delivery note under the recipients ("+ VB giấy: Sở KH và ĐT ...") names a unit but is no duty."""
+    blocks = [
+        _para("III. TỔ CHỨC THỰC HIỆN"),
+        _para("Sở Kế hoạch và Đầu tư chủ động phối hợp với Cục Đầu tư nước ngoài tổ chức hội thảo trong quý II."),
+        _para("Nơi nhân:"),
+        _para("- Bộ Kế hoạch và Đầu tư;"),
+        _para("- Lưu: VT, CN."),
+        _para("+ VB giấy: Sở KH và ĐT và các thành phần không nhận điện tử;"),
+    ]
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2016))
+    assert [t.lead for t in tasks] == [["Sở Kế hoạch và Đầu tư"]]

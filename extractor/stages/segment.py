@@ -264,8 +264,9 @@ def _repair_ocr_roman(parsed: list[tuple[Line, str, str, str]]) -> list[tuple[Li
     """In OCR'd text, read the top-level numbers in sequence: a Roman-numbered heading (or a capital
     letter that looks like one, with a title in capitals or out of its letters' sequence) that is one
     stroke away from the next numeral expected is that numeral. Roman numbering starts again under each
-    higher division (a part, or a capital letter when letters stand above the numerals). Text layers and
-    typed files are left as written."""
+    higher division (a part, or a capital letter when letters stand above the numerals). The weak marks
+    `_ocr_roman_lookalike` returns (a bare numeral, strokes with an H, a number with a comma) are kept only
+    where they are the number expected next. Text layers and typed files are left as written."""
     out = []
     expected, last_arabic, last_letter = 1, 0, ""
     letters_above = _letters_above_roman(parsed)

@@ -20,6 +20,7 @@ from extractor.base.normalize import fold
 from extractor.base.resources import read_csv
 from extractor.stages.periods import has_time, merge_periods, period_of, time_heading
 from extractor.stages.task_tables import day_heading, schedule_entry, schedule_label
+from extractor.vocab.frame_lines import recipients_match
 from extractor.vocab.markers import ITEM_MARKER_RE, ITEM_NUMBER_RE
 from extractor.vocab.unit_names import (
     UnitSpan,
@@ -34,7 +35,9 @@ from extractor.vocab.unit_names import (
 from models import Period, Section
 
 _PREAMBLE_END_RE = re.compile(r"(?:như sau|sau đây)\s*:?\s*$", re.I)
-_CLOSING_RE = re.compile(r"^\s*(?:trên đây là|nơi nhận)", re.I)
+# The plan's closing: "Trên đây là ...", or the recipients label as the frame reads it (OCR-damaged too:
+# "Nơi nhân:"), after which the recipients' notes ("+ VB giấy: Sở KH và ĐT ...") are no duties.
+_CLOSING_RE = re.compile(r"^\s*trên đây là", re.I)
 # Headings of the parts that state aims, not assignments; items there count only with their own time.
 _PURPOSE_RE = re.compile(
     r"^(?:(?:mục đích|yêu cầu|mục tiêu|quan điểm|căn cứ)(?:\s*(?:,|-|và)\s*)?)+$"
@@ -549,7 +552,7 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
         line = block.line
         if first_heading is not None and index < first_heading:
             continue
-        if _CLOSING_RE.match(line):
+        if _CLOSING_RE.match(line) or recipients_match(line):
             flush()
             break
         if _PLACE_DATE_RE.match(line):
