@@ -286,9 +286,9 @@ def _swap_to_closer(
                 (i, j), (k, m) = pairs[a], pairs[b]
                 if (i, m) not in cost or (k, j) not in cost:
                     continue
-                now = [cost[i, j], cost[k, m]]
-                swapped = [cost[i, m], cost[k, j]]
-                if tuple(map(sum, zip(*now, strict=True))) != tuple(map(sum, zip(*swapped, strict=True))):
+                (sim_a, tie_a), (sim_b, tie_b) = cost[i, j], cost[k, m]
+                (sim_c, tie_c), (sim_d, tie_d) = cost[i, m], cost[k, j]
+                if sim_a + sim_b != sim_c + sim_d or tie_a + tie_b != tie_c + tie_d:
                     continue
                 if rank[i][m] + rank[k][j] > rank[i][j] + rank[k][m] + 1e-9:
                     pairs[a], pairs[b] = (i, m), (k, j)

@@ -82,6 +82,7 @@ _ACTOR_TAIL_RE = re.compile(
     r"[ \t]+(?:đã[ \t]+|vừa[ \t]+)?(?:ban[ \t]+hành|phê[ \t]+duyệt)(?:[ \t]+tại)?[ \t]*", re.IGNORECASE
 )
 _CLAUSE_BREAK_RE = re.compile(r"[;:.\n\t]")
+_OF_WORD_RE = re.compile(r"(?<!\w)của(?!\w)")
 _WORD_START_RE = re.compile(r"(?<!\w)\w")
 
 
@@ -93,8 +94,8 @@ def issuer_before(text: str, start: int) -> IssuerPhrase | None:
     low = max(0, start - _BEFORE_WINDOW)
     breaks = [m.end() for m in _CLAUSE_BREAK_RE.finditer(text, low, start)]
     low = breaks[-1] if breaks else low
-    for m in reversed(list(re.finditer(r"(?<!\w)của(?!\w)", text[low:start]))):
-        phrase = issuer_after(text, low + m.start())
+    for m in reversed(list(_OF_WORD_RE.finditer(text, low, start))):
+        phrase = issuer_after(text, m.start())
         if phrase is not None and _REQUEST_TAIL_RE.fullmatch(text, phrase.end, start):
             return _without_person(phrase)
     for m in _WORD_START_RE.finditer(text, low, start):

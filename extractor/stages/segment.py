@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 
 from extractor.base.blocks import Layout
 from extractor.base.normalize import DASHES
@@ -119,6 +120,12 @@ class _Candidate:
     number: str
     verdict: str
     title: str | None
+    rest: str = ""
+    """The line's text after its number, as parsed (OCR's look-alike numbers included)."""
+
+
+def _plain_title(rest: str) -> str:
+    return " ".join(MARKUP_RE.sub("", rest).split()).rstrip(" .:")
 
 
 def find_sections(layout: Layout, frame: Frame | None = None) -> list[Section]:
@@ -196,41 +203,37 @@ def _headings_of(body_lines: list[Line], full_width: int | None) -> list[Heading
         verdict, title = classify(rest, line.block.bold, uses_bold)
         if style in _NAMED_ORDER and not title:
             verdict = "item"
-        candidates.append(_Candidate(line, style, number.rstrip(".)"), verdict, title))
-        if style == "roman" and verdict in {"item", "weak"} and len(rest.split()) <= _MAX_TITLE_WORDS:
-            candidates[-1].title = " ".join(MARKUP_RE.sub("", rest).split()).rstrip(" .:")
+        candidates.append(_Candidate(line, style, number.rstrip(".)"), verdict, title, rest))
     ranks = _ranks([c.style for c in candidates])
-    for k, candidate in enumerate(candidates[:-1]):
-        # A top division ("II. Các hoạt động ... và giải pháp thực hiện.") whose own numbered parts follow
-        # ("1.") is a heading, however it ends: items are not divided so.
-        child = candidates[k + 1]
+    for candidate, child in pairwise(candidates):
+        # A numbered line with its own numbered parts right below it is a heading, however it ends or
+        # however long: a top division ("II. Các hoạt động ... và giải pháp thực hiện." before "1."), and
+        # "1. <long title>" before "1.1."; items are not divided so.
         if (
             candidate.style == "roman"
             and candidate.verdict in {"item", "weak"}
-            and candidate.title
+            and len(candidate.rest.split()) <= _MAX_TITLE_WORDS
+            and _plain_title(candidate.rest)
             and ranks[child.style] > ranks["roman"]
             and child.number in {"1", "a"}
         ):
-            candidate.verdict = "title"
-    for k, candidate in enumerate(candidates[:-1]):
-        # "1. <long title>" followed by "1.1." is a heading, however long: it has numbered children.
-        child = candidates[k + 1]
-        if (
+            candidate.verdict, candidate.title = "title", _plain_title(candidate.rest)
+        elif (
             candidate.verdict == "item"
             and child.number.startswith(candidate.number + ".")
-            and (child.style.startswith("dotted"))
+            and child.style.startswith("dotted")
         ):
             reparsed = parse_heading_number(candidate.line.text)
-            candidate.verdict = "title"
-            candidate.title = " ".join(MARKUP_RE.sub("", reparsed[2] if reparsed else "").split()).rstrip(" .:")
+            candidate.verdict, candidate.title = "title", _plain_title(reparsed[2] if reparsed else "")
     position = {id(line): k for k, line in enumerate(body_lines)}
+    starts = [position[id(c.line)] for c in candidates]
     return [
         Heading(c.line, c.style, c.number, c.title or "")
         for k, c in enumerate(candidates)
         if c.verdict == "title"
         or (c.verdict in {"weak", "runon"} and _sibling_is_title(candidates, k, ranks))
         or (c.verdict == "runon" and _all_siblings_run_on(candidates, k, ranks))
-        or (c.verdict == "weak" and _weak_list_heads_text(candidates, k, ranks, position))
+        or (c.verdict == "weak" and _weak_list_heads_text(candidates, k, ranks, starts))
     ]
 
 
@@ -312,7 +315,7 @@ def _repair_ocr_roman(parsed: list[tuple[Line, str, str, str]]) -> list[tuple[Li
 
 def _stroke_readings(written: str) -> set[str]:
     """The numerals OCR's strokes can stand for: look-alikes as "I", an "H" as two strokes or one."""
-    strokes = written.rstrip(".)").translate(_ROMAN_LOOKALIKE)
+    strokes = written.translate(_ROMAN_LOOKALIKE)
     return {strokes.replace("H", "II"), strokes.replace("H", "I")}
 
 
@@ -461,16 +464,14 @@ def _all_siblings_run_on(candidates: list[_Candidate], k: int, ranks: dict[str, 
     return len(siblings) >= 2 and all(c.verdict == "runon" for c in siblings)
 
 
-def _weak_list_heads_text(candidates: list[_Candidate], k: int, ranks: dict[str, int],
-                          position: dict[int, int]) -> bool:
+def _weak_list_heads_text(candidates: list[_Candidate], k: int, ranks: dict[str, int], starts: list[int]) -> bool:
     """A list whose every member is a short line ending in '.' with text of its own below it ("1. Mục
     tiêu chung." / paragraph / "2. Mục tiêu cụ thể." / paragraph) is a list of headings; items of one
-    sentence each follow one another."""
+    sentence each follow one another. `starts`: each candidate's line index in the part."""
     siblings = _siblings(candidates, k, ranks)
     if len(siblings) < 2 or any(c.verdict != "weak" for c in siblings):
         return False
     members = {id(c) for c in siblings}
-    starts = [position[id(c.line)] for c in candidates]
     return not any(id(c) in members and (j + 1 == len(candidates) or starts[j + 1] - starts[j] < 2)
                    for j, c in enumerate(candidates))
 

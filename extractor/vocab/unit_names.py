@@ -317,9 +317,9 @@ def has_open_tail(unit: str) -> bool:
     return len(tail) >= _LOWER_TAIL_WORDS
 
 
-def _modifier_at(text: str, at: int) -> bool:
-    """Whether a modifier phrase of the lexicon ("có liên quan") starts at `at` as whole words."""
-    lower = text.lower()
+def _modifier_at(lower: str, at: int) -> bool:
+    """Whether a modifier phrase of the lexicon ("liên quan", "có liên quan") starts at `at` of the
+    lower-cased text as whole words."""
     return any(lower.startswith(m, at) and not lower[at + len(m) : at + len(m) + 1].isalnum() for m in _modifiers())
 
 
@@ -337,6 +337,7 @@ def pos_subject_end(text: str, start: int, end: int) -> int | None:
     except Exception:  # noqa: BLE001 - a tagger failure leaves the boundary unknown, as without it
         return None
     head_end = _head_end(clause, 0)
+    lower = clause.lower()
     placed: list[tuple[int, str, str]] = []
     offset = 0
     for word, tag in tokens:
@@ -348,7 +349,7 @@ def pos_subject_end(text: str, start: int, end: int) -> int | None:
     for index, (at, word, tag) in enumerate(placed):
         if at < head_end or not tag.startswith("V") or not word[:1].islower() or index == 0:
             continue
-        if word.lower() in _modifiers() or _modifier_at(clause, at):
+        if _modifier_at(lower, at):
             continue  # "các đơn vị có liên quan": the tagger's verb "có" opens a modifier of the unit
         previous = placed[index - 1][1].lower()
         following = placed[index + 1] if index + 1 < len(placed) else None
