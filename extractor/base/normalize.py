@@ -106,9 +106,11 @@ def expand_abbreviations(text: str, case: AbbreviationCase = "lower") -> str:
     return pattern.sub(lambda m: table[m.group(1)], text)
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str | None) -> str:
     """Comparison key: NFC, lower case, dashes to '-', quotes dropped, tone placement and spacing around
-    '-' and ',' folded, common abbreviations expanded."""
+    '-' and ',' folded, common abbreviations expanded. Cached: the stages fold the same names and lines
+    again and again (a unit's key, a role label tried as honorific and as role)."""
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text).translate(_CHAR_MAP).lower()
@@ -118,3 +120,33 @@ def fold(text: str | None) -> str:
     text = fold_tone_placement(text)
     text = _SPACE_AROUND.sub(r" \1 ", text)
     return " ".join(text.split()).replace(" - ", "-").replace(" , ", ", ")
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what the regex class \w matches
+
+
+def word_positions(text: str, word: str, first_only: bool = False) -> list[int]:
+    r"""Where `word` stands in `text` as whole words ("xã" is not the start of "xã hội"), in order: the
+    matches of `(?<!\w)word(?!\w)`, found with `str.find` (a pattern that opens with a look-behind is tried
+    at every position of the text, and one pattern per word is compiled). `first_only`: stop at the first."""
+    if not word:
+        return [m.start() for m in re.finditer(r"(?<!\w)(?!\w)", text)][: 1 if first_only else None]
+    found: list[int] = []
+    size = len(word)
+    at = text.find(word)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or not _is_word_char(text[at - 1])) and (end == len(text) or not _is_word_char(text[end])):
+            found.append(at)
+            if first_only:
+                break
+            at = text.find(word, end)  # matches do not overlap
+        else:
+            at = text.find(word, at + 1)
+    return found
+
+
+def has_word(text: str, word: str) -> bool:
+    r"""Whether `word` stands in `text` as whole words, as `re.search(r"(?<!\w)word(?!\w)", text)` finds."""
+    return bool(word_positions(text, word, first_only=True))

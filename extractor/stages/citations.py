@@ -245,7 +245,7 @@ def _search_code(text: str, start: int, end: int, ocr: bool) -> re.Match[str] | 
     """The first code in text[start:end]; in OCR'd text a group split by a space counts when it joins into
     a known code ("52/2015/N Đ-CP")."""
     if ocr:
-        m = pat.OCR_CODE_RE.search(text, start, end)
+        m = pat.ocr_code_re().search(text, start, end)
         if m is None or pat.spaced_groups_known(m):
             return m
     return pat.CODE_RE.search(text, start, end)

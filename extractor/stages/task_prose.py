@@ -382,6 +382,8 @@ def enumeration(text: str) -> tuple[str, list[tuple[int, str]]] | None:
     "... như sau: a) ...; b) ..."): the text before the first marker and each item with its offset, the
     marker left out. Markers must run in sequence (the first may continue an earlier paragraph's run
     when it opens the paragraph); None when fewer than two are found."""
+    if ")" not in text:
+        return None  # every marker closes with ")": most paragraphs need no pass of the pattern
     kept: list[re.Match[str]] = []
     for m in _INLINE_MARKER_RE.finditer(text):
         kind, number = _ordinal(m[1] or m[2])

@@ -20,7 +20,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from extractor.base.blocks import Block, Layout
-from extractor.base.normalize import fold
+from extractor.base.normalize import fold, has_word
 from extractor.base.resources import read_csv
 from extractor.stages.cell_align import align_by_height, is_padded
 from extractor.stages.periods import has_time, merge_periods, period_of, time_heading
@@ -260,7 +260,7 @@ def classify_header(cell: str, ocr: bool = False) -> str | None:
                 # The whole cell is the number header; OCR may leave a rule's stroke beside it ("| TT").
                 if _NOT_WORD_RE.sub(" ", key).strip() == word:
                     return column
-            elif re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", key):
+            elif has_word(key, word):
                 return column
     # A word broken by a narrow PDF column ("Ngà y"): the whole cell, its spaces dropped, is a keyword.
     compact = key.replace(" ", "")
@@ -271,8 +271,7 @@ def classify_header(cell: str, ocr: bool = False) -> str | None:
         # OCR confuses tone and vowel marks ("thực hiên", "tô chức"); its base letters still name the column.
         plain = _plain_words(key)
         for column in _COLUMN_PRIORITY:
-            if column != "number" and any(re.search(r"(?<!\w)" + re.escape(_plain_words(word)) + r"(?!\w)", plain)
-                                          for word in keywords.get(column, [])):
+            if column != "number" and any(has_word(plain, _plain_words(word)) for word in keywords.get(column, [])):
                 return column
     if ocr and len(key.split()) <= 2 and len(compact) >= 3:
         # A one-word header OCR read one letter short or wrong ("Ngà", "Nga y" for "Ngày"): a one-word

@@ -4,17 +4,12 @@ its canonical name, kind and mentions. Splitting and canonical forms live in `un
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 
 from extractor.base.blocks import Layout
+from extractor.base.normalize import word_positions
 from extractor.vocab.unit_names import canonical_unit, regroup_units, unit_key, unit_kind
 from models import Mention, Metadata, Task, Unit
-
-
-def _word_positions(text: str, name: str) -> list[int]:
-    """Where `name` stands in `text` as whole words ("xã" is not the start of "xã hội"), in order."""
-    return [m.start() for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text)]
 
 
 def collect_units(tasks: list[Task], layout: Layout, metadata: Metadata) -> list[Unit]:
@@ -36,7 +31,7 @@ def collect_units(tasks: list[Task], layout: Layout, metadata: Metadata) -> list
             # Where the unit is written: inside the task, else the nearest before it (a heading above),
             # else anywhere.
             if name not in positions:
-                positions[name] = _word_positions(text, name)
+                positions[name] = word_positions(text, name)
             found = positions[name]
             first_inside = bisect_left(found, task.start)
             if first_inside < len(found) and found[first_inside] + len(name) <= task.end:

@@ -68,10 +68,15 @@ def _code_re(token: str, year: str = _YEAR) -> re.Pattern[str]:
 
 
 CODE_RE = _code_re(_TOKEN)
-# OCR puts a space inside a code group ("52/2015/N Đ-CP" for NĐ-CP). In OCR'd text a group may hold one
-# space after its first letters; the match stands only when each such group joined is a known code
-# (`spaced_groups_known`), else CODE_RE's reading is kept. A year may hold one space too.
-OCR_CODE_RE = _code_re(rf"(?:[{_UPPER}]{{1,3}}[ \t]{_TOKEN}|{_TOKEN})", _OCR_YEAR)
+
+
+@lru_cache(maxsize=1)
+def ocr_code_re() -> re.Pattern[str]:
+    """OCR puts a space inside a code group ("52/2015/N Đ-CP" for NĐ-CP). In OCR'd text a group may hold
+    one space after its first letters; the match stands only when each such group joined is a known code
+    (`spaced_groups_known`), else CODE_RE's reading is kept. A year may hold one space too. Compiled on
+    first use: only OCR'd text needs it, and it is the costliest pattern to compile."""
+    return _code_re(rf"(?:[{_UPPER}]{{1,3}}[ \t]{_TOKEN}|{_TOKEN})", _OCR_YEAR)
 
 
 def ocr_number(number: str) -> str:
@@ -334,7 +339,7 @@ def symbol_groups(raw: str) -> list[str]:
 
 
 def spaced_groups_known(m: re.Match[str]) -> bool:
-    """Whether every group of an OCR_CODE_RE match that holds a space is, joined, a known code of its place."""
+    """Whether every group of an `ocr_code_re` match that holds a space is, joined, a known code of its place."""
     family = "party" if m["ptype"] else "state"
     parts = [(m["ptype"], True), (m["pissuer"], False)] if m["ptype"] else [(m["lsym"] or m["ssym"] or m["dsym"], True)]
     for raw, type_part in parts:

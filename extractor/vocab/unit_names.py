@@ -23,6 +23,9 @@ _PLACE_WORDS = ("tỉnh", "huyện", "xã", "thành phố", "trung ương", "c�
 _WORD_RE = re.compile(r"\w+")
 # Characters that end a unit list outright.
 _HARD_STOPS = '.:!?"“”…\n\t'
+# The next position where `parse_unit_list` has anything to do: a hard stop, a separator, a bracket or
+# the start of a word (its first letter or digit); the parser skips the characters between in C.
+_LIST_EVENT_RE = re.compile(rf"[{re.escape(_HARD_STOPS)},;(]| (?:và|-|–) |(?<![^\W_])[^\W_]")
 MAX_LIST_WORDS = 40
 # "(có) liên quan" closes the unit it follows ("các sở, ngành liên quan", "các đơn vị có liên quan"): after
 # it only a separator continues the list; any other word opens the predicate.
@@ -294,7 +297,8 @@ def parse_unit_list(text: str, pos: int = 0, unit_slot: bool = False) -> tuple[l
             words += 1
             if words > MAX_LIST_WORDS:
                 return None
-        i += 1
+        event = _LIST_EVENT_RE.search(text, i + 1)
+        i = event.start() if event else n
     units.append(_span(text, unit_start, end))
     # A role after a unit is its apposition ("Văn phòng Sở - Cơ quan Thường trực ..."), not a unit.
     units = [u for index, u in enumerate(units) if u.text and not (index and _is_role(u.text))]
