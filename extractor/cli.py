@@ -139,7 +139,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     # (0.04-0.08 s).
     gc.set_threshold(YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
     from extractor.base.limits import DEFAULT_LIMITS, apply_memory_limit
-    from extractor.base.output import document_json, open_root, output_path, write_inside
+    from extractor.base.output import BackgroundWriter, document_json, open_root, output_path
     from extractor.pipeline import FORMAT_SUFFIXES, extract, extract_bytes
 
     # What the imports built (modules, models, compiled patterns) lives as long as the process: frozen, the
@@ -176,16 +176,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     seen_outputs: dict[Path, str] = {}
     status = 0
-    for item in inputs:
-        name = item.name
-        try:
-            if item.path is None:
-                doc = extract_bytes(_read_stdin(DEFAULT_LIMITS.file_bytes), args.format, name=STDIN)
-            else:
-                doc = extract(item.path)
-            if out_dir is None:
-                write_stdout(render(doc))
-            else:
+    writer = BackgroundWriter() if out_dir is not None else None
+    try:
+        for item in inputs:
+            name = item.name
+            try:
+                if item.path is None:
+                    doc = extract_bytes(_read_stdin(DEFAULT_LIMITS.file_bytes), args.format, name=STDIN)
+                else:
+                    doc = extract(item.path)
+                if out_dir is None or writer is None:
+                    write_stdout(render(doc))
+                    continue
                 target = output_path(out_dir, item.output)
                 if to == "md":
                     target = target.with_name(target.name.removesuffix(".json") + ".md")
@@ -193,22 +195,33 @@ def cmd_extract(args: argparse.Namespace) -> int:
                     raise VnplanError(f"output {target.name} is already written for {seen_outputs[target]}; "
                                       "use `vnplan batch` to mirror folders")
                 seen_outputs[target] = name
-                write_inside(out_dir, target.relative_to(out_dir.resolve()), render(doc))
-        except VnplanError as exc:
-            fail(name, describe(exc))
-            status = 2
-        except (KeyboardInterrupt, StdoutError):
-            raise
-        except MemoryError:
-            fail(name, "out of memory")
-            status = 2
-        except OSError as exc:  # an unreadable input (permission denied), a temporary folder, ...
-            fail(name, _cause(exc, name))
-            status = 2
-        except Exception as exc:  # an unexpected bug must still not print a traceback at the user
-            fail(name, f"internal error in extraction ({type(exc).__name__}: {printable(exc)})")
-            status = 2
+                for failed, error in writer.submit(name, out_dir, target.relative_to(out_dir.resolve()), render(doc)):
+                    status = _report_failure(failed, error)
+            except (KeyboardInterrupt, StdoutError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - every other failure is this document's, reported
+                status = _report_failure(name, exc)
+    finally:
+        if writer is not None:
+            for failed, error in writer.finish():  # (an interrupt still lets the finished documents land)
+                status = _report_failure(failed, error)
     return status
+
+
+def _report_failure(name: str, exc: BaseException) -> int:
+    """One line on stderr naming the document and the cause of its failure; the exit status (2) to return.
+    Interrupts and stdout failures are not a document's: they are raised again."""
+    if isinstance(exc, StdoutError) or not isinstance(exc, Exception):
+        raise exc
+    if isinstance(exc, VnplanError):
+        fail(name, describe(exc))
+    elif isinstance(exc, MemoryError):
+        fail(name, "out of memory")
+    elif isinstance(exc, OSError):  # an unreadable input (permission denied), a temporary folder, ...
+        fail(name, _cause(exc, name))
+    else:  # an unexpected bug must still not print a traceback at the user
+        fail(name, f"internal error in extraction ({type(exc).__name__}: {printable(exc)})")
+    return 2
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

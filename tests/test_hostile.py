@@ -489,6 +489,28 @@ def test_extract_output_link_is_refused(tmp_path: Path) -> None:
     assert_whole(out)
 
 
+def test_extract_write_failure_names_its_document_and_the_others_land(tmp_path: Path) -> None:
+    # Outputs are written on a thread while the next document is extracted: a refused write still comes
+    # back under its own document's name, once, and the documents before and after it are written whole.
+    out = tmp_path / "out"
+    out.mkdir()
+    elsewhere = out / "elsewhere.txt"  # inside the folder: refused by the write itself, on the thread
+    elsewhere.write_text("keep")
+    sources = []
+    for name in ("a.txt", "b.txt", "c.txt"):
+        sources.append(tmp_path / name)
+        shutil.copy(PLAN, sources[-1])
+    (out / "b.txt.json").symlink_to(elsewhere)
+    result = vnplan("extract", *sources, "-o", out)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"vnplan: error: {printable(sources[1])}: ") and LINK in line, line
+    assert elsewhere.read_text() == "keep"
+    for name in ("a.txt.json", "c.txt.json"):
+        assert json.loads((out / name).read_text(encoding="utf-8"))["source"]["path"].endswith(name[:-5])
+    assert_whole(out)
+
+
 def test_errors_log_link_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

@@ -14,6 +14,8 @@ import errno
 import os
 import secrets
 import stat
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -238,6 +240,44 @@ def write_inside(root: Path, relative: str | Path, data: str | bytes) -> None:
             raise
     finally:
         os.close(dir_fd)
+
+
+class BackgroundWriter:
+    """`write_inside` on one thread, so that each document's fsync (milliseconds on a real disk) overlaps
+    the extraction of the next one instead of adding to it; the data is as durable as before.
+
+    Files are written in the order given. At most `depth` wait to be written, so a slow disk holds the
+    extraction back instead of piling documents up in memory. A failed write comes back from `submit` or
+    `finish` as (name, error), under the name it was given with.
+    """
+
+    def __init__(self, depth: int = 2) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vnplan-write")
+        self._pending: deque[tuple[str, Future[None]]] = deque()
+        self._depth = depth
+
+    def submit(self, name: str, root: Path, relative: str | Path, data: str | bytes) -> list[tuple[str, BaseException]]:
+        """Queue a write; returns the failures of the earlier writes that have finished meanwhile."""
+        self._pending.append((name, self._pool.submit(write_inside, root, relative, data)))
+        failed: list[tuple[str, BaseException]] = []
+        while self._pending and (len(self._pending) > self._depth or self._pending[0][1].done()):
+            failed += self._settle()
+        return failed
+
+    def finish(self) -> list[tuple[str, BaseException]]:
+        """Wait for every queued write; returns their failures."""
+        failed: list[tuple[str, BaseException]] = []
+        try:
+            while self._pending:
+                failed += self._settle()
+        finally:
+            self._pool.shutdown(wait=True)
+        return failed
+
+    def _settle(self) -> list[tuple[str, BaseException]]:
+        name, future = self._pending.popleft()
+        error = future.exception()
+        return [(name, error)] if error is not None else []
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

@@ -32,7 +32,8 @@ def pdf_page_images(path: Path, dpi: int = DEFAULT_DPI, quality: int = JPEG_QUAL
     """1-based page number -> JPEG data URI of every page of a PDF."""
     import pypdfium2 as pdfium
 
-    from extractor.readers.ocr import check_page_images, load_page
+    from extractor.readers.ocr import check_page_images
+    from extractor.readers.pdf_text import load_page
 
     try:
         document = pdfium.PdfDocument(str(path))

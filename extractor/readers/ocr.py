@@ -28,6 +28,7 @@ from extractor.base.errors import LimitExceeded, VnplanError
 from extractor.base.limits import Limits
 from extractor.base.normalize import clean_text
 from extractor.readers.layout import PageContent, Segment, lines_from_ocr
+from extractor.readers.pdf_text import load_page
 from extractor.readers.scan_tables import Grid, ScanTable, erase_rulings, find_grids, has_text, table_rows, unread_cells
 from extractor.vocab.markers import LIST_MARKER_ALONE_RE, NUMBER_MARKER_ALONE_RE
 
@@ -124,19 +125,6 @@ def ocr_pdf_pages(
                 yield index, image_path, dpi
 
         yield from _run_jobs(jobs(), limits, work, remove_images=True)
-
-
-def load_page(document: object, index: int):  # noqa: ANN201 - a pypdfium2.PdfPage
-    """Page `index` of a pypdfium2 document; a page pdfium cannot load is a corrupt PDF, in one line."""
-    import pypdfium2 as pdfium
-
-    try:
-        return document[index]  # type: ignore[index]
-    except pdfium.PdfiumError as exc:
-        raise VnplanError(
-            f"corrupt PDF (page {index + 1} cannot be loaded: the page tree is broken or has a cycle; "
-            f"pdfium: {str(exc).rstrip('.')})"
-        ) from None
 
 
 def check_page_images(page: object, index: int, limits: Limits) -> None:

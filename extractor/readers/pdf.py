@@ -23,9 +23,8 @@ from extractor.base.limits import Limits
 from extractor.base.normalize import clean_text
 from extractor.readers import text_layer
 from extractor.readers.layout import GUTTER_EM, Line, PageContent, Segment, TableRows, blocks_from_pages
-from extractor.readers.ocr import attach_confidence
 from extractor.readers.pdf_tables import DrawnChar, PlumberDoc, has_ruling_lines, page_tables
-from extractor.readers.pdf_text import StyleCache, char_calls, char_codes
+from extractor.readers.pdf_text import StyleCache, char_calls, char_codes, load_page
 
 # ---------------------------------------------------------------------------------------------------
 # Reading
@@ -42,8 +41,13 @@ def read(path: Path, limits: Limits) -> ReadResult:
         repaired = text_layer.review_pdf(path, document, pages, warnings, limits, _read_pages)
     finally:
         document.close()
+    blocks = blocks_from_pages(pages)
+    if any(page.ocr for page in pages):  # the OCR module is imported only where a page needed it
+        from extractor.readers.ocr import attach_confidence
+
+        blocks = attach_confidence(blocks, pages)
     return ReadResult(
-        blocks=attach_confidence(blocks_from_pages(pages), pages),
+        blocks=blocks,
         format="pdf",
         pages=count,
         ocr=any(page.ocr for page in pages),
@@ -81,8 +85,6 @@ def _open(path: Path):  # noqa: ANN202 - pypdfium2.PdfDocument, imported lazily
 def _read_pages(path: Path, document, limits: Limits) -> tuple[list[PageContent], list[tuple[str, str]]]:  # noqa: ANN001
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
-
-    from extractor.readers.ocr import load_page
 
     pages: list[PageContent] = []
     to_ocr: list[int] = []

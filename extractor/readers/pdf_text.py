@@ -1,4 +1,6 @@
-"""pdfium's text page in bulk: character codes in one call, font and size once per text object.
+"""pdfium's text page in bulk: character codes in one call, font and size once per text object; and
+the page loader every PDF path shares (`load_page`), kept here so that reading a born-digital PDF never
+imports the OCR modules.
 
 Calls into pdfium through ctypes cost about a microsecond each, so the PDF reader's per-character loop
 (`pdf.py`) and the table cells (`pdf_tables.py`) ask for as little per character as they can.
@@ -13,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from extractor.base.errors import VnplanError
 
 
 def char_codes(handle, count: int) -> list[int]:  # noqa: ANN001 - an FPDF_TEXTPAGE
@@ -134,3 +138,16 @@ class StyleCache:
         if obj is not None:
             self.by_object[obj] = style
         return style
+
+
+def load_page(document: object, index: int):  # noqa: ANN201 - a pypdfium2.PdfPage
+    """Page `index` of a pypdfium2 document; a page pdfium cannot load is a corrupt PDF, in one line."""
+    import pypdfium2 as pdfium
+
+    try:
+        return document[index]  # type: ignore[index]
+    except pdfium.PdfiumError as exc:
+        raise VnplanError(
+            f"corrupt PDF (page {index + 1} cannot be loaded: the page tree is broken or has a cycle; "
+            f"pdfium: {str(exc).rstrip('.')})"
+        ) from None
