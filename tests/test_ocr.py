@@ -124,6 +124,17 @@ def test_font_size_from_the_line_box_not_from_word_boxes() -> None:
     assert 12.5 < sizes[0] < 13.5  # 51 px at 300 DPI is a 12.2 pt box: 13 pt text
 
 
+def test_specks_are_no_part_of_words() -> None:
+    """Words Tesseract read in the unit cells of the 1-bit scan of the 2016 investment programme (tune):
+    a bar, a caret or a leading dot from a speck goes; dashes and the commas between words stay."""
+    row = ["¡KHĐT", "|", "Các", "cơ", "quan", "thuộc", ".Bộ", "KHĐT,", "ˆ", "BộNgoại", "giao", "2.2_", "Sở", "—",
+           "Lao", "động", "-", "TB&XH", "``"]
+    tsv = _tsv([(4, 1, 100, 100, 1800, 50, "")] + [(5, 1, 100 + 90 * i, 100, 80, 50, w) for i, w in enumerate(row)])
+    words, _ = ocr.parse_tsv(tsv)
+    assert [w.text for w in words] == ["KHĐT", "Các", "cơ", "quan", "thuộc", "Bộ", "KHĐT,", "BộNgoại", "giao", "2.2",
+                                       "Sở", "—", "Lao", "động", "-", "TB&XH"]
+
+
 def test_time_limit_stops_a_multi_page_scan_and_its_tesseracts():
     import subprocess
     import time
