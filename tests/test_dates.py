@@ -55,6 +55,20 @@ def test_range_with_year_written_once():
     assert matches[0].year_inferred and not matches[1].year_inferred
 
 
+@pytest.mark.parametrize(
+    ("text", "isos"),
+    [
+        # A phase written without "ngày" (issue 15: "Đợt 1 (từ … đến …)"): "từ" opens a range to a date.
+        ("Đợt 1 (từ 01/3 đến 15/3/2024)", ["2024-03-01", "2024-03-15"]),
+        ("Từ 10/4 - 20/4/2025", ["2025-04-10", "2025-04-20"]),
+        # "từ" before a fraction that no date follows opens no range.
+        ("tăng từ 3/4 lên 4/5 số xã", []),
+    ],
+)
+def test_range_from_a_day_without_ngay(text: str, isos: list[str]) -> None:
+    assert [m.iso for m in find_dates(text)] == isos
+
+
 def test_yearless_days_take_default_year():
     matches = find_dates("gửi báo cáo trước ngày 15/6 và 15/12 hàng năm", default_year=2026)
     assert [m.iso for m in matches] == ["2026-06-15", "2026-12-15"]

@@ -138,3 +138,39 @@ def test_compact_day_ranges_give_their_months_and_end(text: str, months: list[in
 )
 def test_quarter_numerals_as_ocr_reads_them(text: str, quarters: list[int]) -> None:
     assert period_of(text, 2018).quarters == quarters
+
+
+@pytest.mark.parametrize(
+    ("text", "quarters"),
+    [
+        # Lists and ranges of quarters (issue 15: "Quý I, II năm 2026" -> [1, 2]).
+        ("Quý I, II năm 2026", [1, 2]),
+        ("quý III và IV/2025", [3, 4]),
+        ("Quý I - III năm 2024", [1, 2, 3]),
+        ("từ quý II đến quý IV", [2, 3, 4]),
+        # The time cells of the scanned 2016 investment programme (tune) as OCR read "Quý I,2".
+        ("Quyl,2", [1, 2]),
+        ("Quỷýl,2 ,", [1, 2]),
+        ("Quý 1,2", [1, 2]),
+        # A digit after a quarter that counts something else continues no list; words are no quarter.
+        ("Quý I, 2 lớp tập huấn", [1]),
+        ("quy hoạch, Quỳnh Lưu", []),
+    ],
+)
+def test_quarter_lists_and_ranges(text: str, quarters: list[int]) -> None:
+    assert period_of(text, 2024).quarters == quarters
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        # Lists of months after one "tháng" (issue 15: "tháng 4 và 5/2024" -> [4, 5]).
+        ("tháng 4 và 5/2024", [4, 5]),
+        ("Tổ chức hội thi (tháng 7, 8/2023)", [7, 8]),
+        ("Tháng 10, 11", [10, 11]),
+        # A number after the month that counts something else is no month.
+        ("Trong tháng 3, 5 huyện tổ chức", [3]),
+    ],
+)
+def test_month_lists(text: str, months: list[int]) -> None:
+    assert period_of(text, 2024).months == months

@@ -23,9 +23,20 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # "Il" (a stroke read as a digit one or an l). Typed text never writes these after "Quý", so they are read
 # as the numeral they show; a bare digit stays the digit.
 _OCR_QUARTER = r"[ilh1|]*[ih][ilh1|]*v?"
+_QUARTER_NUMERAL = rf"(?:iv|i{{1,3}}|[1-4]|{_OCR_QUARTER}|l)"  # (a lone "l" is OCR's "I")
+# "Quý" as typed, or as OCR reads it off a scan: its tone mark misread or doubled ("Quy", "Quỷý"), the
+# space before the numeral lost ("Quyl,2"). Only a numeral after it makes a quarter.
 _QUARTER_RE = re.compile(
-    rf"(?<![\w])(?<!hằng )(?<!hàng )(?<!mỗi )qu[ýí]\s+(iv|i{{1,3}}|[1-4]|{_OCR_QUARTER})(?![\w])", re.I
+    rf"(?<![\w])(?<!hằng )(?<!hàng )(?<!mỗi )qu[ýíyỳỷỹỵ]{{1,2}}\s*({_QUARTER_NUMERAL})(?![\w])", re.I
 )
+# The next quarter of a list or range after one ("Quý I, II năm 2026", "quý III và IV", "Quý I - III",
+# "quý II đến quý IV"). A bare digit continues the list only where nothing but a year or punctuation follows
+# ("Quý I, 2 lớp tập huấn" lists no second quarter).
+_QUARTER_NEXT_RE = re.compile(
+    rf"\s*(,|và|&|-|–|đến|tới)\s*(?:qu[ýí]\s+)?((?:iv|i{{1,3}}|{_OCR_QUARTER}|l)(?![\w])|[1-4](?=\s*(?:$|[,;.)/&-]|năm|và)))",
+    re.I,
+)
+_RANGE_WORDS = ("-", "–", "đến", "tới")
 
 
 def quarter_number(numeral: str) -> int | None:
@@ -42,6 +53,13 @@ _MONTH_RE = re.compile(
 _MONTH_RANGE_RE = re.compile(
     r"từ\s+tháng\s+(\d{1,2})(?:\s*(?:/|năm)\s*(\d{4}))?\s*(?:đến|tới|-|–)\s*(?:hết\s+)?tháng\s+(\d{1,2})"
     r"(?:\s*(?:/|năm)\s*(\d{4}))?",
+    re.I,
+)
+# Months listed after one "tháng" ("tháng 4 và 5/2024", "(tháng 7, 8/2023)", "Tháng 10, 11"): the list ends
+# on its year, or on punctuation or the end of the text; "tháng 3, 5 huyện ..." lists no second month.
+_MONTH_LIST_RE = re.compile(
+    r"(?<![\w])th[áa]ng\s+(\d{1,2}(?:\s*(?:,|và|&)\s*\d{1,2})+)"
+    r"(?:\s*(?:/|-|năm)\s*(\d{4})(?![\w/])|(?=\s*(?:$|[).;:,])))",
     re.I,
 )
 _NOT_A_MONTH_BEFORE = re.compile(r"(?:\d|mỗi|hằng|hàng|các|những|mấy|vài)\s*$", re.I)
@@ -165,6 +183,15 @@ def period_of(text: str, plan_year: int | None, scheduled: bool = False) -> Peri
         b.start, b.end = f"{y1:04d}-{m1:02d}", f"{y2:04d}-{m2:02d}"
         used.append(m.span())
         b.phrases.append(m.span())
+
+    for m in _MONTH_LIST_RE.finditer(text):
+        months = [int(n) for n in re.findall(r"\d{1,2}", m[1])]
+        after_word = _NOT_A_MONTH_BEFORE.search(text[max(0, m.start() - 8) : m.start()])
+        if all(1 <= month <= 12 for month in months) and not after_word:
+            for month in months:
+                b.add_month(month)
+            used.append(m.span())
+            b.phrases.append(m.span())
 
     dates = [_shift(d, offsets) for d in find_dates(spaced, plan_year)]
     dates = [d for d in dates if not _overlaps(used, d.start, d.end)]
@@ -290,7 +317,16 @@ def _add_quarters_and_recurring(b: _Builder, text: str) -> None:
         if quarter is None:
             continue
         b.add_quarter(quarter)
-        b.phrases.append(m.span())
+        end = m.end()
+        while (follow := _QUARTER_NEXT_RE.match(text, end)) is not None:
+            following = quarter_number(follow[2])
+            if following is None:
+                break
+            ranged = follow[1].lower() in _RANGE_WORDS and following > quarter
+            for covered in range(quarter + 1, following + 1) if ranged else (following,):
+                b.add_quarter(covered)
+            quarter, end = following, follow.end()
+        b.phrases.append((m.start(), end))
     recurring = _RECURRING_RE.search(text)
     if recurring:
         b.recurring = recurring.group().lower() if not recurring.group()[0].isupper() else recurring.group()

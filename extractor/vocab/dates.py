@@ -38,7 +38,8 @@ _NUMERIC_RE = re.compile(
 )
 # "tháng 11/2025", "tháng 3-2021"
 _MONTH_YEAR_RE = re.compile(r"\bth[áa]ng\s+(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})(?![\d/\w])", re.IGNORECASE)
-# d/m without a year: only after "ngày" or right after another date in a list/range.
+# d/m without a year: only after "ngày", right after another date in a list/range, or after "từ" opening a
+# range to a date.
 # "ngày15/11": a date glued to "ngày" by a missing space is still a date; other letters before digits are codes.
 # Not before a year ("28/02-2020") nor a third number glued to it; a range's next date may follow
 # ("28/02 - 02/3/2018").
@@ -53,6 +54,9 @@ _BARE_DAY_RE = re.compile(
     re.IGNORECASE,
 )
 _NGAY_BEFORE_RE = re.compile(r"\bng[àa]y\s*$", re.IGNORECASE)
+# "từ 01/3 đến 15/3/2024", "Từ 10/4 - 20/4/2025": a d/m after "từ" opening a range that ends on a date.
+_FROM_BEFORE_RE = re.compile(r"(?<!\w)từ\s*$", re.IGNORECASE)
+_RANGE_LINK_RE = re.compile(r"^\s*(?:đến|tới|-|–|—)\s*(?:hết\s+)?(?:ngày\s*)?$", re.IGNORECASE)
 _LIST_LINK_RE = re.compile(r"^\s*(?:,|;|và|hoặc|đến|tới|-|–|—)\s*(?:hết\s+)?(?:ngày\s*)?$", re.IGNORECASE)
 
 
@@ -167,7 +171,14 @@ def _add_yearless_days(
             and previous.precision == "day"
             and bool(_LIST_LINK_RE.match(text[previous.end : m.start()]))
         )
-        if not (after_ngay or in_list):
+        following = min((d for d in dated if d.start >= m.end()), key=lambda d: d.start, default=None)
+        opens_range = (
+            following is not None
+            and following.precision == "day"
+            and bool(_FROM_BEFORE_RE.search(before))
+            and bool(_RANGE_LINK_RE.match(text[m.end() : following.start]))
+        )
+        if not (after_ngay or in_list or opens_range):
             continue
         dated.append(DateMatch(m.start(), m.end(), m.group(), None, month, day, "day", year_inferred=True))
         dated.sort(key=lambda d: d.start)
