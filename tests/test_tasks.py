@@ -775,3 +775,21 @@ def test_the_recipients_notes_after_an_ocr_damaged_label_are_no_tasks():
     ]
     tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2016))
     assert [t.lead for t in tasks] == [["Sở Kế hoạch và Đầu tư"]]
+
+
+def test_a_lone_time_line_is_no_task():
+    # Issue 15: "a lone time line is never a task"; the schedule's items under it still are.
+    blocks = [
+        _para("II. THỜI GIAN, ĐỊA ĐIỂM"),
+        _para("1. Thời gian: từ ngày 15/3/2024 đến ngày 17/3/2024."),
+        _para("2. Chương trình cụ thể"),
+        _para("- 7h30 ngày 15/3/2024: Khai mạc Hội thi."),
+        _para("III. TỔ CHỨC THỰC HIỆN"),
+        _para("1. Phòng Quản lý văn hóa chủ trì xây dựng thể lệ, hoàn thành trước ngày 05/3/2024."),
+    ]
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2024))
+    assert [t.text for t in tasks] == [
+        "Khai mạc Hội thi.",
+        "Phòng Quản lý văn hóa chủ trì xây dựng thể lệ, hoàn thành trước ngày 05/3/2024.",
+    ]
+    assert tasks[0].period.deadlines == ["2024-03-15"]

@@ -409,4 +409,18 @@ def has_time(period: Period) -> bool:
     return bool(period.quarters or period.months or period.deadlines)
 
 
-__all__ = ["has_time", "merge_periods", "period_of", "quarter_of_month", "time_heading"]
+# The words a time phrase is written with ("từ ngày 15/3 đến hết ngày 17/3/2024", "Trong quý II năm 2026",
+# "Thời gian: tháng 4, 5", "7h30 ngày 15/3"): a text of nothing else names no work.
+_TIME_WORDS_RE = re.compile(
+    r"(?<!\w)(?:thời gian(?: thực hiện| hoàn thành)?|từ|đến|tới|hết|trước|sau|trong|vào|khoảng|ngày|tháng|năm|quý"
+    r"|tuần|đợt|giờ|lúc|sáng|chiều|tối|và|hoặc|[ivx]+|\d+h\d*|\d+)(?!\w)",
+    re.I,
+)
+
+
+def is_time_only(text: str) -> bool:
+    """Whether `text` is a time phrase and nothing more: a lone time line is no task."""
+    return not re.search(r"\w", _TIME_WORDS_RE.sub(" ", text))
+
+
+__all__ = ["has_time", "is_time_only", "merge_periods", "period_of", "quarter_of_month", "time_heading"]

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from extractor.base.blocks import Layout
-from extractor.stages.periods import has_time, period_of
+from extractor.stages.periods import has_time, is_time_only, period_of
 from extractor.stages.segment import section_at
 from extractor.stages.task_prose import find_prose_tasks
 from extractor.stages.task_records import Record, find_records
@@ -68,6 +68,8 @@ def find_tasks(layout: Layout, sections: list[Section], metadata: Metadata) -> l
 
     def add(origin: str, text: str, period: Period, lead: list[str], coordinating: list[str], start: int,
             end: int) -> None:
+        if is_time_only(text):  # "1. Thời gian: từ ngày 15/3 đến ngày 17/3/2024." is the plan's time, no work
+            return
         task = Task(id="", text=text, section=section_at(sections, start), origin=origin,
                     period=period, lead=lead, coordinating=coordinating, start=start, end=end)
         found.append((start, task))
