@@ -793,3 +793,22 @@ def test_a_lone_time_line_is_no_task():
         "Phòng Quản lý văn hóa chủ trì xây dựng thể lệ, hoàn thành trước ngày 05/3/2024.",
     ]
     assert tasks[0].period.deadlines == ["2024-03-15"]
+
+
+def test_a_closing_bracket_assigns_the_item_with_its_own_predicate():
+    # "(X chủ trì, phối hợp với Y)" after an item names its lead and partners, in numbered items too; the
+    # partner list stops at the bracket's end.
+    blocks = [
+        _para("II. NỘI DUNG"),
+        _para("1. Tổ chức hội nghị sơ kết công tác tuyên truyền, trong tháng 6/2024 (Văn phòng Sở chủ trì, "
+              "phối hợp với Phòng Quản lý văn hóa)."),
+        _para("2. Xây dựng phóng sự về các di tích, hoàn thành trong quý III/2024 (giao Trung tâm Văn hóa tỉnh "
+              "thực hiện)."),
+        _para("3. Rà soát các di tích, tháng 9/2024 (theo Kế hoạch số 12/KH-UBND)."),
+    ]
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2024))
+    assert [(t.lead, t.coordinating) for t in tasks] == [
+        (["Văn phòng Sở"], ["Phòng Quản lý văn hóa"]),
+        (["Trung tâm Văn hóa tỉnh"], []),
+        ([], []),
+    ]

@@ -23,9 +23,9 @@ _PLACE_WORDS = ("tỉnh", "huyện", "xã", "thành phố", "trung ương", "c�
 _WORD_RE = re.compile(r"\w+")
 # Characters that end a unit list outright.
 _HARD_STOPS = '.:!?"“”…\n\t'
-# The next position where `parse_unit_list` has anything to do: a hard stop, a separator, a bracket or
+# The next position where `parse_unit_list` has anything to do: a hard stop, a separator, either bracket or
 # the start of a word (its first letter or digit); the parser skips the characters between in C.
-_LIST_EVENT_RE = re.compile(rf"[{re.escape(_HARD_STOPS)},;(]| (?:và|-|–) |(?<![^\W_])[^\W_]")
+_LIST_EVENT_RE = re.compile(rf"[{re.escape(_HARD_STOPS)},;()]| (?:và|-|–) |(?<![^\W_])[^\W_]")
 MAX_LIST_WORDS = 40
 # "(có) liên quan" closes the unit it follows ("các sở, ngành liên quan", "các đơn vị có liên quan"): after
 # it only a separator continues the list; any other word opens the predicate.
@@ -264,6 +264,9 @@ def parse_unit_list(text: str, pos: int = 0, unit_slot: bool = False) -> tuple[l
                 break
             i = sep_end
             continue
+        if ch == ")":  # a bracket the list was written in closes ("(..., phối hợp với Sở X)."): a bracket
+            end = i  # of the list's own is passed whole below
+            break
         if ch == "(":
             close = text.find(")", i)
             if close == -1:
