@@ -171,12 +171,12 @@ def _add_yearless_days(
             and previous.precision == "day"
             and bool(_LIST_LINK_RE.match(text[previous.end : m.start()]))
         )
-        following = min((d for d in dated if d.start >= m.end()), key=lambda d: d.start, default=None)
+        range_end = min((d for d in dated if d.start >= m.end()), key=lambda d: d.start, default=None)
         opens_range = (
-            following is not None
-            and following.precision == "day"
+            range_end is not None
+            and range_end.precision == "day"
             and bool(_FROM_BEFORE_RE.search(before))
-            and bool(_RANGE_LINK_RE.match(text[m.end() : following.start]))
+            and bool(_RANGE_LINK_RE.match(text[m.end() : range_end.start]))
         )
         if not (after_ngay or in_list or opens_range):
             continue
