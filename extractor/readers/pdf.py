@@ -42,7 +42,8 @@ def read(path: Path, limits: Limits) -> ReadResult:
     finally:
         document.close()
     blocks = blocks_from_pages(pages)
-    if any(page.ocr for page in pages):  # the OCR module is imported only where a page needed it
+    ocr = any(page.ocr for page in pages)
+    if ocr:  # the OCR module is imported only where a page needed it
         from extractor.readers.ocr import attach_confidence
 
         blocks = attach_confidence(blocks, pages)
@@ -50,7 +51,7 @@ def read(path: Path, limits: Limits) -> ReadResult:
         blocks=blocks,
         format="pdf",
         pages=count,
-        ocr=any(page.ocr for page in pages),
+        ocr=ocr,
         warnings=warnings,
         repaired_pages=repaired,
         ocr_pages=[page.number for page in pages if page.ocr],

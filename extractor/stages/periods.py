@@ -23,7 +23,8 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # "Il" (a stroke read as a digit one or an l). Typed text never writes these after "Quý", so they are read
 # as the numeral they show; a bare digit stays the digit.
 _OCR_QUARTER = r"[ilh1|]*[ih][ilh1|]*v?"
-_QUARTER_NUMERAL = rf"(?:iv|i{{1,3}}|[1-4]|{_OCR_QUARTER}|l)"  # (a lone "l" is OCR's "I")
+_ROMAN_QUARTER = rf"(?:iv|i{{1,3}}|{_OCR_QUARTER}|l)"  # (a lone "l" is OCR's "I")
+_QUARTER_NUMERAL = rf"(?:{_ROMAN_QUARTER}|[1-4])"
 # "Quý" as typed, or as OCR reads it off a scan: its tone mark misread or doubled ("Quy", "Quỷý"), the
 # space before the numeral lost ("Quyl,2"). Only a numeral after it makes a quarter.
 _QUARTER_RE = re.compile(
@@ -33,7 +34,7 @@ _QUARTER_RE = re.compile(
 # "quý II đến quý IV"). A bare digit continues the list only where nothing but a year or punctuation follows
 # ("Quý I, 2 lớp tập huấn" lists no second quarter).
 _QUARTER_NEXT_RE = re.compile(
-    rf"\s*(,|và|&|-|–|đến|tới)\s*(?:qu[ýí]\s+)?((?:iv|i{{1,3}}|{_OCR_QUARTER}|l)(?![\w])|[1-4](?=\s*(?:$|[,;.)/&-]|năm|và)))",
+    rf"\s*(,|và|&|-|–|đến|tới)\s*(?:qu[ýí]\s+)?({_ROMAN_QUARTER}(?![\w])|[1-4](?=\s*(?:$|[,;.)/&-]|năm|và)))",
     re.I,
 )
 _RANGE_WORDS = ("-", "–", "đến", "tới")

@@ -409,26 +409,29 @@ _PERFORMER_RE = re.compile(r"\(([^()]{2,120})\)\s*[.;]?\s*$")
 _PERSON_RE = re.compile(r"^(?:đồng chí|đ/c)\s+\S", re.I)
 
 
+def _closing_bracket(text: str) -> str | None:
+    """What the bracket that closes an item holds, None without one or when it holds contact details
+    ("Đồng chí ..., điện thoại: 09..." says whom to call, not who acts)."""
+    m = _PERFORMER_RE.search(text)
+    if m is None or ":" in m[1] or re.search(r"\d{3}", m[1]):
+        return None
+    return m[1].strip()
+
+
 def bracket_assignment(text: str) -> list[str]:
     """The lead a closing bracket assigns with its own predicate, in any list or numbered item: "...,
     trong tháng 6/2024 (Văn phòng Sở chủ trì, phối hợp với Phòng Quản lý văn hóa).", "(giao Trung tâm Văn
     hóa tỉnh thực hiện)"; [] when the bracket holds no unit with a predicate."""
-    m = _PERFORMER_RE.search(text)
-    if m is None or ":" in m[1] or re.search(r"\d{3}", m[1]):
-        return []
-    subject = unit_subject(m[1].strip())
+    inner = _closing_bracket(text)
+    subject = unit_subject(inner) if inner is not None else None
     return subject[0] if subject is not None else []
 
 
 def bracket_performer(text: str) -> list[str]:
     """The unit or person a closing bracket names as the item's performer, as an agenda writes it;
     [] when the bracket holds anything else (a note, a reference, a unit with its own predicate)."""
-    m = _PERFORMER_RE.search(text)
-    if m is None:
-        return []
-    inner = m[1].strip()
-    if ":" in inner or re.search(r"\d{3}", inner):
-        # Contact details ("Đồng chí ..., điện thoại: 09...") say whom to call, not who acts.
+    inner = _closing_bracket(text)
+    if inner is None:
         return []
     if _PERSON_RE.match(inner):
         return [inner]
@@ -718,8 +721,8 @@ def _finish(task: ProseTask, stack: list[_Heading], plan_year: int | None, out: 
     if subject is not None and _SUBMISSION_RE.match(task.text, subject[2]):
         # "Sở Nội vụ kính trình ... xem xét": the sender submits to its superior; nothing is assigned.
         return
-    performer = []
-    if subject is None:
+    performer: list[str] = []
+    if subject is None:  # a bracket with its own predicate, in any item; a bare unit only in an agenda's bullet
         performer = bracket_assignment(task.text) or (bracket_performer(task.text) if task.origin == "list" else [])
     if subject is not None:
         task.lead, coordinating, _ = subject
