@@ -449,6 +449,53 @@ def test_a_central_body_belongs_to_no_province(tmp_path):
     assert citation.issuer == "Bộ Nội vụ"  # the ministry's own decision: no province added
 
 
+@pytest.mark.parametrize(
+    ("lines", "ocr", "expected"),
+    [
+        # A name wrapped in its narrow column: the second line opens with no organisation noun.
+        (["BAN CHỈ ĐẠO CẢI CÁCH", "HÀNH CHÍNH CỦA CHÍNH PHỦ"], False,
+         ["Ban Chỉ đạo Cải cách hành chính của Chính phủ"]),
+        (["BỘ NÔNG NGHIỆP VÀ PHÁT TRIỂN", "NÔNG THÔN", "TỔNG CỤC THỦY LỢI"], False,
+         ["Bộ Nông nghiệp và Phát triển nông thôn", "Tổng cục Thủy lợi"]),
+        (["TẬP ĐOÀN ĐIỆN LỰC VIỆT NAM", "TỔNG CÔNG TY ĐIỆN LỰC", "MIỀN BẮC"], False,
+         ["Tập đoàn Điện lực Việt Nam", "Tổng công ty Điện lực miền Bắc"]),
+        # Party and youth-union blocks: each line opens with its body ("HUYỆN ỦY", "BCH" = Ban Chấp hành).
+        (["ĐẢNG BỘ TỈNH HÀ TĨNH", "HUYỆN ỦY CAN LỘC"], False, ["Đảng bộ tỉnh Hà Tĩnh", "Huyện ủy Can Lộc"]),
+        (["TỈNH ĐOÀN HÀ TĨNH", "BCH ĐOÀN HUYỆN KỲ ANH"], False,
+         ["Tỉnh Đoàn Hà Tĩnh", "Ban Chấp hành Đoàn huyện Kỳ Anh"]),
+        # A place name that closes a body's name without a unit word keeps its capitals.
+        (["PHÒNG GD&ĐT HUYỆN THẠCH HÀ", "TRƯỜNG THCS THẠCH LONG"], False,
+         ["Phòng Giáo dục và Đào tạo huyện Thạch Hà", "Trường THCS Thạch Long"]),
+        # OCR lost the tone marks of the organisation noun ("TỎ" for "TỔ"): matched without them.
+        (["BỘ CÔNG AN", "TỎ CÔNG TÁC LIÊN NGANH", "TRUNG ƯƠNG"], True,
+         ["Bộ Công an", "Tỏ công tác liên nganh Trung ương"]),
+    ],
+)
+def test_issuing_block_lines_group_into_names_by_their_organisation_noun(lines, ocr, expected):
+    from extractor.stages.metadata import group_issuer_lines
+
+    assert [normalize_issuer(g) for g in group_issuer_lines(lines, ocr=ocr)] == expected
+
+
+@pytest.mark.parametrize(
+    ("block", "place"),
+    [
+        ("BAN CHỈ ĐẠO CẢI CÁCH\nHÀNH CHÍNH CỦA CHÍNH PHỦ", "Hà Nội"),
+        ("ỦY BAN AN TOÀN GIAO THÔNG\nQUỐC GIA", "Hà Nội"),
+        ("TẬP ĐOÀN ĐIỆN LỰC VIỆT NAM\nTRUNG TÂM THÔNG TIN ĐIỆN LỰC", "Hà Nội"),
+    ],
+)
+def test_a_national_body_belongs_to_no_province(block, place):
+    """A body "of the Government", a "national" one or one named "... Việt Nam" is central: the place it
+    signs at is no province of its own."""
+    meta, _, _ = _meta_of(
+        f"{block}\nSố: 46/KH-BCĐ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        f"{place}, ngày 15 tháng 3 năm 2021\nKẾ HOẠCH\nKiểm tra công tác năm 2021\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\nNâng cao chất lượng.\n"
+    )
+    assert meta.place == place and meta.province is None
+
+
 def test_tw_in_an_issuer_name_is_trung_uong():
     from extractor.stages.issuers import normalize_issuer
 

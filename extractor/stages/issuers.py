@@ -104,7 +104,7 @@ def _is_code(token: str) -> bool:
 
 def recapitalize(text: str) -> str:
     """Usual capitalisation of an agency name written in capitals (see the module docstring)."""
-    from extractor.vocab import provinces
+    from extractor.vocab import places, provinces
 
     tokens = text.replace(",", " , ").split()
     lower = [t.lower() for t in tokens]
@@ -149,6 +149,11 @@ def recapitalize(text: str) -> str:
             # "THỪA THIÊN HUẾ" stays what it says, capitalised syllable by syllable).
             same = fold(province.name).replace(" ", "") == fold(tail).replace(" ", "")
             out.append(province.name if same else " ".join(_capitalize(t) for t in tokens[i:]))
+            break
+        if i and i + 4 >= len(tokens) and "," not in tokens[i:] and places.places_named(tail):
+            # A district's or commune's name closes the body's name without a unit word before it
+            # ("HUYỆN ỦY CAN LỘC", "TRƯỜNG THCS THẠCH LONG"): a proper name, a capital on every syllable.
+            out.extend(_capitalize(t) for t in tokens[i:])
             break
         if _is_code(tokens[i]):
             out.append(tokens[i])  # "TW", "C04", "ĐTTP": an abbreviation, not a word

@@ -31,7 +31,7 @@ from extractor.stages.frame import (
     title_text,
     type_of_line,
 )
-from extractor.stages.issuers import Vocabulary, normalize_issuer
+from extractor.stages.issuers import Vocabulary, expand, normalize_issuer
 from extractor.vocab import places, provinces
 from extractor.vocab.frame_lines import (
     ARCHIVE_ITEM_RE,
@@ -40,9 +40,11 @@ from extractor.vocab.frame_lines import (
     MOTTO_RE,
     NUMBER_RE,
     SIGN_PREFIX_RE,
+    letter_key,
     ocr_digits,
     recipients_label_at,
 )
+from extractor.vocab.unit_names import blocked_at, body_heads, head_at
 from models import Metadata, Section, Signer, Warning
 
 
@@ -58,7 +60,7 @@ def extract_metadata(
     _read_number(header, meta, doubts)
     _read_place_date(header, meta, doubts)
     issuer_lines = _issuer_lines(header)
-    groups = group_issuer_lines(issuer_lines)
+    groups = group_issuer_lines(issuer_lines, ocr=any(line.block.ocr for line in header))
     # An OCR'd header is read against the document's own words (tone marks lost, words glued).
     repair = _ocr_repair(frame, layout.text) if any(line.block.ocr for line in header) else _as_written
     if groups:
@@ -356,21 +358,22 @@ def _starts_with(text: str, kind: str) -> bool:
     return any(upper == w or upper.startswith(w + " ") for w in _issuer_words().get(kind, ()))
 
 
-def group_issuer_lines(lines: list[str]) -> list[str]:
+def group_issuer_lines(lines: list[str], ocr: bool = False) -> list[str]:
     """Join the issuing block's lines into names: a line that continues the one above (starts with 'VÀ',
-    a unit word such as 'TỈNH', or follows a bare agency type such as 'ỦY BAN NHÂN DÂN') is appended;
-    any other line starts the next name (parent issuer above issuer)."""
+    a unit word such as 'TỈNH', follows a bare agency type such as 'ỦY BAN NHÂN DÂN', or opens with no
+    organisation noun) is appended; any other line starts the next name (parent issuer above issuer).
+    OCR'd lines are matched to the organisation nouns without their tone marks ('TỎ' for 'TỔ')."""
     groups: list[str] = []
     for line in lines:
         text = " ".join(line.split())
-        if groups and _continues(groups[-1], text):
+        if groups and _continues(groups[-1], text, ocr):
             groups[-1] = f"{groups[-1]} {text}"
         else:
             groups.append(text)
     return groups
 
 
-def _continues(previous: str, line: str) -> bool:
+def _continues(previous: str, line: str, ocr: bool = False) -> bool:
     if previous.rstrip().endswith(("-", ",", "&")) or re.search(r"\b(?:VÀ|CỦA|VỀ)$", previous.upper()):
         return True
     if line[:1] in "-&," + DASHES or _starts_with(line, "function"):
@@ -383,7 +386,41 @@ def _continues(previous: str, line: str) -> bool:
     joined = f"{upper} {' '.join(fold_tone_placement(line).upper().split())}"
     if any(a.startswith(upper + " ") and (joined.startswith(a) or a.startswith(joined)) for a in agencies):
         return True
-    return _starts_with(line, "unit") and not _has_place(previous)
+    if _starts_with(line, "unit"):
+        return not _has_place(previous)
+    # Each name of the issuing block opens with its organisation noun (Sở, Ban, Trung tâm, Ủy ban nhân dân,
+    # Huyện ủy, ...; Nghị định 30/2020 Phụ lục I mục IV); a capital line that opens with none is the name
+    # above wrapped in its narrow column ("BAN CHỈ ĐẠO CẢI CÁCH" / "HÀNH CHÍNH CỦA CHÍNH PHỦ").
+    return not _opens_with_body(line, ocr)
+
+
+_BODY_WORDS = 4  # the longest organisation noun, in words ("ủy ban mặt trận tổ quốc" expands from UBMTTQ)
+
+
+def _opens_with_body(line: str, ocr: bool) -> bool:
+    text = expand(line)  # "UBND", "BCH", "BQL" open names too
+    if blocked_at(text, 0):
+        head = head_at(text, 0)  # "ĐÀI PHÁT THANH" is a head that "đài phát" does not block
+        return head is not None and head.kind not in _NOT_BODIES
+    words = text.split()
+    keys = _body_head_keys()
+    return any(
+        (letter_key(" ".join(words[:n])) if ocr else fold_tone_placement(" ".join(words[:n])).lower()) in keys[ocr]
+        for n in range(1, min(len(words), _BODY_WORDS + 2) + 1)
+    )
+
+
+_NOT_BODIES = {"locality", "person"}
+
+
+@lru_cache(maxsize=1)
+def _body_head_keys() -> dict[bool, frozenset[str]]:
+    """The organisation nouns (unit heads and the issuing block's agency words), as written in lower case
+    and as OCR letter keys."""
+    nouns = {fold_tone_placement(h).lower() for h in body_heads()} | {
+        a.lower() for a in _issuer_words().get("agency", set())
+    }
+    return {False: frozenset(nouns), True: frozenset(letter_key(n) for n in nouns)}
 
 
 def _has_place(name: str) -> bool:
@@ -457,7 +494,13 @@ def _central_issuer(meta: Metadata) -> bool:
     top = meta.parent_issuer or meta.issuer
     if not top:
         return False
-    return central_name(top) is not None or bool(re.search(r"\btrung ương\b", fold(top)))
+    return central_name(top) is not None or bool(_NATIONAL_RE.search(fold(top)))
+
+
+# Names that say a body is national: "... Trung ương", a body "của Chính phủ" / "quốc gia" (Ban Chỉ đạo Cải
+# cách hành chính của Chính phủ, Ủy ban An toàn giao thông Quốc gia), or one whose name ends in "Việt Nam"
+# (Tập đoàn Điện lực Việt Nam, Bảo hiểm xã hội Việt Nam; "Ủy ban MTTQ Việt Nam tỉnh X" names its place after).
+_NATIONAL_RE = re.compile(r"\btrung ương\b|\bcủa (?:thủ tướng )?chính phủ$|\bquốc gia$|\bviệt nam$")
 
 
 _RANGE_RE = re.compile(rf"((?:19|20)\d\d)\s*[{DASHES}-]\s*(?:19|20)\d\d")

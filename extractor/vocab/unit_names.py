@@ -50,6 +50,9 @@ class Head:
     text: str
     kind: str
     ambiguous: bool
+    named: bool = False
+    """Only a post's title before a capitalised name ("Công chức Văn hóa - Xã hội", "Cán bộ Tư pháp"):
+    written alone ("cán bộ, công chức") the word names people in general, not who is responsible."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,10 @@ class UnitSpan:
 @lru_cache(maxsize=1)
 def _heads() -> tuple[Head, ...]:
     rows = read_csv("unit_heads.csv")
-    heads = [Head(r["head"].lower(), r["kind"], r["ambiguous"] == "y") for r in rows]
+    # `ambiguous`: "y" for heads that double as verbs or common nouns, "name" for named posts only.
+    heads = [
+        Head(r["head"].lower(), r["kind"], r["ambiguous"] in ("y", "name"), r["ambiguous"] == "name") for r in rows
+    ]
     return tuple(sorted(heads, key=lambda h: len(h.text), reverse=True))
 
 
@@ -130,6 +136,17 @@ def head_at(text: str, pos: int) -> Head | None:
     return by_text.get(m.group().lower())
 
 
+def body_heads() -> tuple[str, ...]:
+    """The head nouns that name an organisation ("sở", "trung tâm", "huyện ủy"), not a place or a person."""
+    return tuple(h.text for h in _heads() if h.kind not in {"locality", "person"})
+
+
+def blocked_at(text: str, pos: int) -> bool:
+    """Whether a compound that is no unit ("ban hành", "phòng chống", "đoàn kết") starts at `pos`."""
+    nonheads, _, _ = _head_patterns()
+    return nonheads.match(text, pos) is not None
+
+
 # A head noun written alone opens a group of the same kind ("Sở, ngành liên quan").
 _BARE_HEADS = {"sở", "ban", "ngành", "phòng", "đơn vị", "cơ quan", "địa phương", "đoàn thể", "hội"}
 _QUANTIFIER_RE = re.compile("|".join(re.escape(q) for q in _QUANTIFIERS), re.IGNORECASE)
@@ -152,6 +169,10 @@ def starts_unit(text: str, pos: int, in_list: bool = False) -> Head | None:
     head = head_at(text, inner)
     if head is None:
         return None
+    if head.named:
+        word = _next_word(text, inner + len(head.text))
+        named = word is not None and not text[inner + len(head.text) : word.start()].strip()
+        return head if named and word is not None and word.group()[0].isupper() else None
     if not head.ambiguous or quantified or in_list:
         return head
     lower = text[: inner + len(head.text) + 40].lower()
@@ -514,6 +535,8 @@ def canonical_unit(name: str, province: str | None = None) -> str:
 __all__ = [
     "UnitSpan",
     "adverbial_between",
+    "blocked_at",
+    "body_heads",
     "canonical_unit",
     "unit_key",
     "clear_unit_start",
