@@ -174,3 +174,29 @@ def test_quarter_lists_and_ranges(text: str, quarters: list[int]) -> None:
 )
 def test_month_lists(text: str, months: list[int]) -> None:
     assert period_of(text, 2024).months == months
+
+
+@pytest.mark.parametrize(
+    ("heading", "quarters", "months", "deadlines"),
+    [
+        ("Đợt 1: từ ngày 15/3 đến ngày 20/3/2022", [1], [3], ["2022-03-20"]),
+        ("Đợt 2 (tháng 9/2022):", [3], [9], []),
+        ("Lần thứ hai: tháng 10/2022", [4], [10], []),
+    ],
+)
+def test_a_phase_heading_gives_its_time(heading, quarters, months, deadlines):
+    from extractor.stages.periods import phase_heading
+
+    period = phase_heading(heading, 2022)
+    assert period is not None
+    assert (period.quarters, period.months, period.deadlines) == (quarters, months, deadlines)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Đợt 1: kiểm tra các xã trước ngày 20/3", "Đợt 1", "Giai đoạn 1 (2021 - 2023)", "Đối tượng: tháng 3"],
+)
+def test_no_phase_heading_where_the_line_goes_on_or_names_no_month(line):
+    from extractor.stages.periods import phase_heading
+
+    assert phase_heading(line, 2022) is None

@@ -424,3 +424,24 @@ def test_short_lines_ending_in_a_period_are_items_when_nothing_stands_under_them
     text = text.replace("hội nghị.\n", "hội nghị.\nHội nghị tổ chức tại tỉnh.\n").replace(
         "cán bộ.\n", "cán bộ.\nCán bộ cấp xã dự.\n")
     assert [s.number for s in _ocr_sections(text, ocr=False)] == ["I", "1", "2", "II"]
+
+
+def test_letters_and_capitals_numbered_in_the_older_style():
+    """Plans numbered "A-", "I-", "1-", "a-" (or "1/", "a/") keep all their levels: a lettered line is an
+    item, never the wrapped end of the heading above it, so "1- Nội dung tuyên truyền" stays a heading."""
+    _, sections = _sections_of(
+        "KẾ HOẠCH\nTổ chức các hoạt động kỷ niệm năm 2019\n"
+        "A- MỤC ĐÍCH, YÊU CẦU\nTuyên truyền sâu rộng ý nghĩa của ngày lễ.\nB- NỘI DUNG\n"
+        "I- Công tác tuyên truyền\n1- Nội dung tuyên truyền\n"
+        "a- Tuyên truyền về truyền thống cách mạng của quê hương.\n"
+        "b/ Tuyên truyền về thành tựu phát triển kinh tế - xã hội.\n2/ Hình thức tuyên truyền\n"
+        "- Treo băng rôn, khẩu hiệu tại trụ sở các cơ quan.\n"
+        "x-quang và a-xít là từ, không phải số thứ tự của mục.\n"
+    )
+    assert [(s.number, s.title, s.level) for s in sections] == [
+        ("A", "MỤC ĐÍCH, YÊU CẦU", 1),
+        ("B", "NỘI DUNG", 1),
+        ("I", "Công tác tuyên truyền", 2),
+        ("1", "Nội dung tuyên truyền", 3),
+        ("2", "Hình thức tuyên truyền", 3),
+    ]

@@ -812,3 +812,55 @@ def test_a_closing_bracket_assigns_the_item_with_its_own_predicate():
         (["Trung tâm Văn hóa tỉnh"], []),
         ([], []),
     ]
+
+
+def test_items_under_a_phase_heading_take_its_range_and_the_heading_is_no_task():
+    blocks = [
+        _para("II/ Thời gian kiểm tra"),
+        _para("1. Đợt 1: từ ngày 15/3 đến ngày 20/3/2022"),
+        _para("a/ Kiểm tra tại các xã phía Bắc."),
+        _para("b/ Kiểm tra tại thị trấn."),
+        _para("Đợt 2 (tháng 9/2022):"),
+        _para("- Kiểm tra các xã còn lại."),
+    ]
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2022))
+    assert [t.text for t in tasks] == [
+        "Kiểm tra tại các xã phía Bắc.",
+        "Kiểm tra tại thị trấn.",
+        "Kiểm tra các xã còn lại.",
+    ]
+    assert [t.period.deadlines for t in tasks] == [["2022-03-20"], ["2022-03-20"], []]
+    assert [t.period.months for t in tasks] == [[3], [3], [9]]
+
+
+def test_person_headed_duties_inside_the_team_composition_part():
+    """"Thành phần đoàn kiểm tra" lists who is on the team (no assignment), but a member heading with
+    duties below it assigns them: the lead is the heading as written."""
+    blocks = [
+        _para("I/ Thành phần đoàn kiểm tra"),
+        _para("1. Ông Nguyễn Văn A - Trưởng phòng, Trưởng đoàn"),
+        _para("- Chỉ đạo chung hoạt động của đoàn."),
+        _para("2. Bà Trần Thị B - Chuyên viên, Thành viên"),
+        _para("- Tổng hợp báo cáo kết quả kiểm tra trước ngày 30/6/2022."),
+    ]
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2022))
+    assert [(t.text, t.lead) for t in tasks] == [
+        ("Chỉ đạo chung hoạt động của đoàn.", ["Ông Nguyễn Văn A - Trưởng phòng, Trưởng đoàn"]),
+        ("Tổng hợp báo cáo kết quả kiểm tra trước ngày 30/6/2022.", ["Bà Trần Thị B - Chuyên viên, Thành viên"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lead"),
+    [
+        ("Công chức Văn hóa - Xã hội chủ trì tham mưu tổ chức các hoạt động.", ["Công chức Văn hóa - Xã hội"]),
+        ("Cán bộ Tư pháp - Hộ tịch tham mưu UBND xã thực hiện.", ["Cán bộ Tư pháp - Hộ tịch"]),
+        ("Trạm Y tế xã phối hợp với Trường Mầm non tổ chức khám sức khỏe.", ["Trạm Y tế xã"]),
+        ("Trưởng thôn có trách nhiệm tuyên truyền đến từng hộ gia đình.", ["Trưởng thôn"]),
+        # Written alone, the posts name people in general: no one is assigned.
+        ("Tuyên truyền, yêu cầu cán bộ, công chức, viên chức chấp hành nghiêm chủ trương.", None),
+    ],
+)
+def test_commune_posts_lead_where_they_are_named(sentence, lead):
+    found = unit_subject(sentence)
+    assert (found[0] if found else None) == lead

@@ -384,6 +384,24 @@ def time_heading(text: str) -> tuple[Period, int] | None:
     return period, rest
 
 
+# A phase label ("Đợt 1", "Giai đoạn II", "Lần thứ hai") followed by its time and nothing more: the heading
+# of a time-headed list, whose items take the phase's range ("Đợt 1: từ ngày 15/3 đến ngày 20/3/2022",
+# "Đợt 2 (tháng 9/2022):").
+_PHASE_RE = re.compile(r"^(?:đợt|giai\s+đoạn|lần|vòng)\s+(?:\d{1,2}|[ivx]{1,4}|thứ\s+\w+)(?!\w)\s*[:(–-]?\s*", re.I)
+
+
+def phase_heading(text: str, plan_year: int | None) -> Period | None:
+    """The period of a phase heading, else None (also when the line goes on past its time)."""
+    m = _PHASE_RE.match(text.strip())
+    if m is None:
+        return None
+    rest = text.strip()[m.end() :].rstrip(" :.)")
+    if not rest or not is_time_only(rest):
+        return None
+    period = period_of(rest, plan_year)
+    return period if has_time(period) else None
+
+
 def merge_periods(*periods: Period | None) -> Period:
     """Union of periods (a heading's quarter plus the item's own deadline)."""
     out = _Builder()
@@ -424,4 +442,12 @@ def is_time_only(text: str) -> bool:
     return not re.search(r"\w", _TIME_WORDS_RE.sub(" ", text))
 
 
-__all__ = ["has_time", "is_time_only", "merge_periods", "period_of", "quarter_of_month", "time_heading"]
+__all__ = [
+    "has_time",
+    "is_time_only",
+    "merge_periods",
+    "period_of",
+    "phase_heading",
+    "quarter_of_month",
+    "time_heading",
+]

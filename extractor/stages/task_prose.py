@@ -18,7 +18,7 @@ from functools import lru_cache
 from extractor.base.blocks import Layout
 from extractor.base.normalize import fold
 from extractor.base.resources import read_csv
-from extractor.stages.periods import has_time, merge_periods, period_of, time_heading
+from extractor.stages.periods import has_time, merge_periods, period_of, phase_heading, time_heading
 from extractor.stages.task_tables import day_heading, schedule_entry, schedule_label
 from extractor.vocab.frame_lines import recipients_match
 from extractor.vocab.markers import ITEM_MARKER_RE, ITEM_NUMBER_RE
@@ -601,6 +601,11 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
             current = ProseTask(stripped[rest_at:].strip(), offset, block.end, "list", period)
             current_raw = [line]
             continue
+        phase = phase_heading(stripped, plan_year)
+        if phase is not None:
+            flush()  # "Đợt 1: từ ngày 15/3 đến ngày 20/3/2022": the items below take its range
+            time_context = phase
+            continue
         heading = time_heading(stripped)
         if heading is not None:
             period, rest_at = heading
@@ -635,11 +640,15 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
             sibling: _Heading | None = None
             while stack and stack[-1].level >= level:
                 sibling = stack.pop() if stack[-1].level == level else (stack.pop() and sibling)
-            purpose = bool(_PURPOSE_RE.match(fold(title))) or (bool(stack) and stack[-1].purpose)
             units = heading_units(title)
             person = not units and person_role(title)
             if person:
                 units = [title]  # "4.1. Ông Nguyễn Văn A - Trưởng đoàn": the lead as written, name and role
+            # A heading that names its unit or person assigns the items below it, also inside a part that
+            # only describes ("I. Thành phần đoàn kiểm tra" / "1. Ông Nguyễn Văn A - Trưởng đoàn").
+            purpose = not units and (
+                bool(_PURPOSE_RE.match(fold(title))) or (bool(stack) and stack[-1].purpose)
+            )
             if not units and sibling is not None and sibling.units:
                 # "2. Các cơ quan, đơn vị được kiểm tra" after "1. Sở Nội vụ": among headings that assign
                 # duties, a unit named by its role in the plan owns the items below it too.
@@ -651,7 +660,10 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
                 offset = block.start + line.index(body)
                 _finish(ProseTask(body, offset, block.end, "list", time_context or Period()), stack, plan_year, tasks)
             stack.append(_Heading(level, lead_in or units, None, purpose, person))
-            if run_on.strip() and len(title) <= 100:
+            phase = phase_heading(body, plan_year)
+            if phase is not None:
+                time_context = phase  # "2.1. Đợt 1: từ ... đến ...": a numbered phase heads its items
+            elif run_on.strip() and len(title) <= 100:
                 offset = block.start + line.index(run_on)
                 period = time_context or Period()
                 if _TIME_LABEL_RE.match(fold(title)):

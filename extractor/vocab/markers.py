@@ -41,11 +41,11 @@ NUMBERED_LINE_RE = re.compile(rf"^{_HEADING_NUMBER}\s*[.)\-–]\s+\S")
 BARE_NUMBER_RE = re.compile(rf"^\s*{_HEADING_NUMBER}\s*[.)]\s*$")
 
 ITEM_MARKER_RE = re.compile(
-    rf"^\s*([{BULLETS}]|\d+(?:\.\d+)*[.)\-/]?|[{ROMAN_LETTERS}]+[.)\-/]|[{LOWER_LETTER}][.)]"
+    rf"^\s*([{BULLETS}]|\d+(?:\.\d+)*[.)\-/]?|[{ROMAN_LETTERS}]+[.)\-/]|[{LOWER_LETTER}][.)\-/]"
     rf"|\(\d{{1,2}}\)|\([{LOWER_LETTER}]\))\s+"
 )
 ITEM_NUMBER_RE = re.compile(
-    rf"^\s*(?:(?P<roman>[{ROMAN_LETTERS}]+)[.)\-/]|(?P<num>\d+(?:\.\d+)*)[.)\-/]?|(?P<letter>[{LOWER_LETTER}])[.)])\s+"
+    rf"^\s*(?:(?P<roman>[{ROMAN_LETTERS}]+)[.)\-/]|(?P<num>\d+(?:\.\d+)*)[.)\-/]?|(?P<letter>[{LOWER_LETTER}])[.)\-/])\s+"
 )
 
 _SEP = f"[.){DASHES}/:-]"
@@ -64,8 +64,10 @@ _ORDINAL_PART_RE = re.compile(
 _ROMAN_RE = re.compile(rf"^(?P<num>{ROMAN_NUMERAL})\s*{_SEP}\s*(?P<title>\S.*)$")
 _DOTTED_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?(?:\s*[)" + DASHES + r"-])?\s+(?P<title>\S.*)$")
 _ARABIC_RE = re.compile(rf"^(?P<num>\d{{1,2}})\s*(?:[.){DASHES}-]|/(?=\s))\s*(?P<title>\S.*)$")
-_LETTER_RE = re.compile(rf"^(?P<num>[{LOWER_LETTER}])\s*[).]\s*(?P<title>\S.*)$")
-_UPPER_LETTER_RE = re.compile(rf"^(?P<num>[{UPPER_LETTER}])\s*[.)]\s+(?P<title>\S.*)$")
+# Letters take the separators numbers do: "a)", "b.", and "a-", "a/" beside "1-", "1/" and "I-", "I/" in
+# the older style (there with a space after, so "x-quang" or "v/v" opens no item).
+_LETTER_RE = re.compile(rf"^(?P<num>[{LOWER_LETTER}])\s*(?:[).]\s*|[{DASHES}/-]\s+)(?P<title>\S.*)$")
+_UPPER_LETTER_RE = re.compile(rf"^(?P<num>[{UPPER_LETTER}])\s*[.){DASHES}-]\s+(?P<title>\S.*)$")
 
 
 def parse_heading_number(text: str) -> tuple[str, str, str] | None:
