@@ -126,7 +126,39 @@ def test_official_letter_without_type_part():
     )
     assert (c.doc_type, c.symbol, c.date) == ("Công văn", "UBND-THVX", "2021-08-11")
     assert c.issuer == "Ủy ban nhân dân tỉnh Đồng Tháp"
-    assert one("Văn bản số 2150/BNV-TĐKT ngày 02/6/2023 hướng dẫn").doc_type == "Công văn"
+    # "Văn bản số ..." keeps its own generic word (issue 16), unless the code names a type ("KH-").
+    assert one("Văn bản số 2150/BNV-TĐKT ngày 02/6/2023 hướng dẫn").doc_type == "Văn bản"
+    assert one("Văn bản số 45/KH-UBND ngày 02/6/2023 của UBND tỉnh").doc_type == "Kế hoạch"
+
+
+def test_a_type_named_by_two_type_words_takes_the_one_its_code_names():
+    c = one("Thực hiện Thông báo kết luận số 15-TB/HU ngày 01/02/2019 của Thường trực Huyện ủy;")
+    assert (c.doc_type, c.code) == ("Thông báo", "15-TB/HU") and c.text.startswith("Thông báo kết luận")
+    assert one("Thực hiện Kết luận số 118-KL/TW ngày 18/01/2025 của Bộ Chính trị;").doc_type == "Kết luận"
+
+
+def test_a_bare_district_or_commune_word_is_the_plans_own_unit():
+    """A district's plan cites "UBND huyện", "Đảng bộ huyện", "Huyện ủy" for its own district, as a bare
+    "tỉnh" is the plan's own province; another level's bare word stays as written."""
+    from extractor.pipeline import extract_bytes
+
+    doc = extract_bytes(
+        "ỦY BAN NHÂN DÂN\nHUYỆN HƯƠNG SƠN\nSố: 125/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nHương Sơn, ngày 05 tháng 3 năm 2019\nKẾ HOẠCH\nCải cách hành chính năm 2019\n"
+        "Căn cứ Nghị quyết số 05-NQ/HU ngày 10/01/2019 của Ban Chấp hành Đảng bộ huyện; Công văn số 215/UBND-NC "
+        "ngày 25/02/2019 của UBND huyện; Thông báo số 15-TB/HU ngày 01/02/2019 của Thường trực Huyện ủy; "
+        "Kế hoạch số 45/KH-UBND ngày 20/02/2019 của UBND tỉnh; Kế hoạch số 12/KH-UBND ngày 20/01/2019 của UBND xã;\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n".encode(),
+        "txt",
+    )
+    issuers = {c.code: c.issuer for c in doc.citations}
+    assert issuers == {
+        "05-NQ/HU": "Ban Chấp hành Đảng bộ huyện Hương Sơn",
+        "215/UBND-NC": "Ủy ban nhân dân huyện Hương Sơn",
+        "15-TB/HU": "Thường trực Huyện ủy Hương Sơn",
+        "45/KH-UBND": "Ủy ban nhân dân tỉnh Hà Tĩnh",
+        "12/KH-UBND": "Ủy ban nhân dân xã",
+    }
 
 
 def test_type_word_missing_or_mistyped_comes_from_code():

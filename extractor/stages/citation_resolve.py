@@ -55,6 +55,29 @@ _DASH_SPACING_RE = re.compile(r"\s*[-\u2013\u2014]\s*")
 _LOCAL_LEVEL_RE = re.compile(r"\b(?:huyện|quận|thị xã|xã|phường|thị trấn)\b", re.IGNORECASE)
 _PLACE_WORD_END_RE = re.compile(r"(?:\s+(?P<unit>tỉnh|thành phố))$", re.IGNORECASE)
 _PARTY_COMMITTEE_END_RE = re.compile(r"(?P<committee>Tỉnh\s+[uủ][yỷ]|Thành\s+[uủ][yỷ])$", re.IGNORECASE)
+# A name that ends in a bare unit word below the province, or in a district's party committee.
+_LOWER_UNIT_END_RE = re.compile(
+    r"(?:\s(?P<unit>huyện|quận|thị xã|xã|phường|thị trấn)"
+    r"|(?P<committee>Huyện\s+[uủ][yỷ]|Quận\s+[uủ][yỷ]|Thị\s+[uủ][yỷ]))$",
+    re.IGNORECASE,
+)
+_COMMITTEE_UNIT = {"huyện": "huyện", "quận": "quận", "thị": "thị xã"}
+
+
+def _capitalised_words(text: str) -> str:
+    """The leading words of `text` that start with a capital: a place's name ("Hương Sơn")."""
+    words = []
+    for word in text.split():
+        if not word[:1].isupper():
+            break
+        words.append(word)
+    return " ".join(words)
+
+
+# The plan's own units in its issuing block: "Ủy ban nhân dân huyện Hương Sơn" -> ("huyện", "Hương Sơn").
+_OWN_UNIT_RE = re.compile(
+    r"\b(?P<unit>huyện|quận|thị xã|xã|phường|thị trấn)\s+(?P<name>\w+(?:\s+\w+){0,3})"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +319,9 @@ class PlanPlace:
     own_issuer: str | None
     own_issuer_codes: frozenset[str]
     """Lower-case codes the plan's own issuer signs with: its symbol's issuer part and its initials."""
+    own_units: tuple[tuple[str, str], ...] = ()
+    """The units below the province that the plan's own issuing block names, (unit word, name):
+    (("huyện", "Hương Sơn"), ("xã", "Sơn Kim")) for a commune of Hương Sơn."""
 
     @classmethod
     def of(cls, metadata: Metadata, text: str) -> PlanPlace:
@@ -312,7 +338,14 @@ class PlanPlace:
             own_codes.add(metadata.symbol.split("-", 1)[1].lower())
         if metadata.issuer:
             own_codes |= initials(metadata.issuer)
-        return cls(province, unit, local, metadata.issuer, frozenset(own_codes))
+        units = tuple(
+            (m["unit"], name) for m in _OWN_UNIT_RE.finditer(issuers) if (name := _capitalised_words(m["name"]))
+        )
+        return cls(province, unit, local, metadata.issuer, frozenset(own_codes), units)
+
+    def own_unit(self, word: str) -> str | None:
+        """The name of the plan's own unit of level `word` ("huyện"), if its issuing block names one."""
+        return next((name for unit, name in self.own_units if unit == word.lower()), None)
 
     def place(self) -> str:
         return f"{self.unit} {self.province}"
@@ -326,6 +359,14 @@ def place_cited_issuer(raw: str, place: PlanPlace) -> str:
     canonical = central_name(issuer)
     if canonical is not None:
         return canonical  # "Chính Phủ" -> "Chính phủ"
+    lower = _LOWER_UNIT_END_RE.search(issuer)
+    if lower:
+        # "UBND huyện", "Đảng bộ huyện", "Huyện ủy" in a district's own plan: its own district, as a
+        # bare "tỉnh" is the plan's own province.
+        word = lower["unit"] or _COMMITTEE_UNIT[fold(lower["committee"]).split()[0]]
+        name = place.own_unit(word)
+        if name:
+            return f"{issuer} {name}"
     if place.province and fold(place.province) not in fold(issuer):
         unit = _PLACE_WORD_END_RE.search(issuer)
         if unit:

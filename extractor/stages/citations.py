@@ -151,13 +151,18 @@ def _code_citations(text: str, ocr: _OcrText) -> list[_Found]:
             continue  # the plan's own "Số:" line
         if m["lower"] and (typed is None or not pat.lower_symbol_known(_DASH_RE.sub("-", m["lower"]))):
             continue  # a lower-case code needs a type word and known groups ("Kế hoạch số 12/kh-ubnd")
-        start, word = number_start, None
+        start, word, outer = number_start, None, None
         if typed:
             start = typed.start()
             word = pat.type_names()[" ".join(typed["type"].lower().split())]
+            # A type named by two type words ("Thông báo kết luận số 15-TB/HU"): the code says which.
+            wrapping = _type_word_ending(text, start)
+            if wrapping is not None:
+                outer = pat.type_names()[" ".join(wrapping["type"].lower().split())]
+                start = wrapping.start()
         elif so:
             start = before_start + so.start()
-        makers.append(partial(_from_code, m, number, number_start, start, word, ocr.covers(m.start())))
+        makers.append(partial(_from_code, m, number, number_start, start, word, ocr.covers(m.start()), outer=outer))
         out.append(makers[-1]())
     for index, item in enumerate(out):
         dangling = _DANGLING_HYPHEN_RE.match(text, item.code_end) if item.ocr else None
@@ -298,7 +303,7 @@ class _OwnNumber:
 
 def _from_code(
     m: re.Match[str], number: str, number_start: int, start: int, word: str | None, ocr: bool,
-    as_other: str | None = None,
+    as_other: str | None = None, outer: str | None = None,
 ) -> _Found:
     """The citation of one code match; in OCR'd text with its groups repaired (`pat.read_ocr_symbol`), or
     read `as_other` mentions of the same number read it (`_other_mention_symbol`)."""
@@ -333,7 +338,7 @@ def _from_code(
             # No type part: a công văn (427/UBND-THVX) or a law / resolution of the National Assembly
             # (202/2025/QH15), whose type only the word before it says.
             type_code, issuer_part = "", symbol
-    doc_type = _doc_type(word, family, type_code, year)
+    doc_type = _doc_type(word, family, type_code, year, outer)
     if family == "party":
         code = f"{number}-{symbol}"
     elif m["dsym"]:
@@ -454,12 +459,18 @@ def _ocr_code_warnings(c: Citation, m: re.Match[str]) -> list[Warning]:
     return out
 
 
-def _doc_type(word: str | None, family: str, type_code: str, year: int | None) -> str | None:
+def _doc_type(
+    word: str | None, family: str, type_code: str, year: int | None, outer: str | None = None
+) -> str | None:
     from_code = pat.type_by_code().get((family, type_code.lower())) if type_code else None
+    if outer and outer == from_code:
+        return outer  # "Thông báo kết luận số 15-TB/HU" is a Thông báo
     if word and word not in pat.GENERIC_TYPES:
         return word
     if from_code:
         return from_code
+    if word:
+        return word  # "Văn bản số 07/SNV-CCHC": the generic word as written, the code names no type
     if family == "state" and not type_code and year is None:
         return "Công văn"  # ND 30: only a công văn has a symbol without a type part
     return None
