@@ -864,3 +864,21 @@ def test_person_headed_duties_inside_the_team_composition_part():
 def test_commune_posts_lead_where_they_are_named(sentence, lead):
     found = unit_subject(sentence)
     assert (found[0] if found else None) == lead
+
+
+@pytest.mark.parametrize(
+    ("header", "meaning"),
+    [
+        ("Hạn hoàn thành", "time"),
+        ("Thời điểm thực hiện", "time"),
+        ("Đơn vị phụ trách", "lead"),
+        ("Lãnh đạo phụ trách", "lead"),
+        ("Đơn vị đầu mối", "lead"),
+        ("Dự kiến kinh phí", "note"),
+        ("Địa điểm", None),
+    ],
+)
+def test_more_task_table_headers_by_their_words(header, meaning):
+    from extractor.stages.task_tables import classify_header
+
+    assert classify_header(header) == meaning
