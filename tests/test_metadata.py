@@ -702,3 +702,24 @@ def test_a_deputys_title_that_lost_a_word_is_not_read(title, kept):
     assert meta.signer.title == kept
     assert meta.signer.on_behalf is not None and meta.signer.on_behalf.endswith("KT. CHỦ TỊCH")
     assert ("signer-title-unread" in [w.code for w in warnings]) is (kept is None)
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "symbol"),
+    [
+        ("Số: ..../KH-UBND", None, "KH-UBND"),  # a draft's dotted blank
+        ("Số: …/KH-UBND", None, "KH-UBND"),
+        ("Số: 15.3/KH-CT", "15.3", "KH-CT"),  # a dotted number
+        ("Số: 05a/KH-UBND", "05a", "KH-UBND"),
+        ("Số: 54/KH.UBND", "54", "KH.UBND"),  # a dot typed for the dash, kept as written
+        ("Số 54-KH/HU", "54", "KH/HU"),  # the party form
+    ],
+)
+def test_number_line_forms(line, number, symbol):
+    meta, _, _ = _meta_of(
+        f"ỦY BAN NHÂN DÂN\nHUYỆN NGHI XUÂN\n{line}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nNghi Xuân, ngày 05 tháng 3 năm 2020\nKẾ HOẠCH\nTuyển dụng viên chức năm 2020\n"
+        "I. MỤC ĐÍCH\n"
+    )
+    assert (meta.number, meta.symbol) == (number, symbol)
+    assert meta.issuer == "Ủy ban nhân dân huyện Nghi Xuân"

@@ -83,10 +83,12 @@ def ocr_digits(token: str) -> str:
 # of the word "Số" ("Sô:", "Sồ") and of the digits ("Số: 5Ø /KH-...").
 _PIECE = r"[^\W\d_][\w&.]*"
 _SO = "S[ốôoóòỏõọồổỗộơớờởỡợ]"
+# A draft leaves the number blank or dotted ("Số: ..../KH-UBND"); a number may carry a letter or a dotted
+# part ("05a", "15.3"); a symbol's groups are joined by dashes, or by a dot typed for one ("KH.UBND").
 NUMBER_RE = re.compile(
     rf"(?<!\w){_SO}\s*[:.;]?\s*"
-    rf"(?:(?P<num>{_OCR_NUMBER}[a-z]?)?\s*/\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?"
-    rf"(?P<sym>{_PIECE}(?:\s*{_D}\s*[\w&.]+)+)"
+    rf"(?:(?:(?P<num>{_OCR_NUMBER}(?:\.\d{{1,2}})?[a-z]?)|[.…_]+)?\s*/\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?"
+    rf"(?P<sym>{_PIECE}(?:\s*{_D}\s*[\w&.]+)+|[^\W\d_]+\.[^\W\d_][\w&]*)"
     rf"|(?P<pnum>{_OCR_NUMBER})\s*{_D}\s*(?P<psym>{_PIECE}\s*/\s*[\w&.]+(?:{_D}[\w&.]+)*))"
 )
 # A number line whose "Số:" and number OCR lost, leaving "/KH-TCTLNTW-C04": the symbol must open with a
