@@ -723,3 +723,62 @@ def test_number_line_forms(line, number, symbol):
     )
     assert (meta.number, meta.symbol) == (number, symbol)
     assert meta.issuer == "Ủy ban nhân dân huyện Nghi Xuân"
+
+
+def _ocr_block(text: str, confidence: float = 0.95) -> Block:
+    return Block(kind="paragraph", text=text, ocr=True, confidence=confidence)
+
+
+def test_an_ocr_header_with_a_misread_motto_a_speck_and_a_garbled_number():
+    """A scan's one-column header as OCR reads it: a letter of the motto misread ("HỘT" for "HỘI"), the
+    star under the issuing block read as "k2", the number line garbled ("1B5"). The issuing block is
+    still found above them; the number it cannot read is null, never the garbled text or part of a name."""
+    blocks = [
+        _ocr_block("ĐẢNG BỘ TỈNH HÀ TĨNH"),
+        _ocr_block("HUYỆN ỦY CAN LỘC"),
+        _ocr_block("k2", 0.54),
+        _ocr_block("Số: 1B5/KH - Byt"),
+        _ocr_block("CỘNG HÒA XÃ HỘT CHỦ NGHĨA VIỆT NAM"),
+        _ocr_block("Độc Lập - Tự do - Hạnh phúc"),
+        _ocr_block("Can Lộc, ngày 02 tháng 02 năm 2022"),
+        _ocr_block("KẾ HOẠCH"),
+        _ocr_block("Triển khai công tác cải cách hành chính năm 2022"),
+        _ocr_block("I. MỤC ĐÍCH, YÊU CẦU"),
+    ]
+    meta, _, _ = extract_metadata(assemble(blocks), [])
+    assert (meta.issuer, meta.parent_issuer) == ("Huyện ủy Can Lộc", "Đảng bộ tỉnh Hà Tĩnh")
+    assert meta.number is None and meta.issued_date == "2022-02-02" and meta.province == "Hà Tĩnh"
+
+
+def test_a_bare_number_label_anchors_the_header():
+    """"Số:" with nothing readable after it (a draft's blank, a number OCR lost) still marks the header,
+    so the issuing block above it is kept."""
+    blocks = [
+        _ocr_block("ỦY BAN NHÂN DÂN"),
+        _ocr_block("HUYỆN HƯƠNG SƠN"),
+        _ocr_block("Số:"),
+        _ocr_block("CỘNG HÒA XÃ HỘT CHỦ NGHĨA VIỆT NAM"),
+        _ocr_block("Độc Lập - Tự do - Hạnh phúc"),
+        _ocr_block("Hương Sơn, ngày 05 tháng 3 năm 2019"),
+        _ocr_block("KẾ HOẠCH"),
+        _ocr_block("Triển khai công tác cải cách hành chính năm 2019"),
+    ]
+    meta, _, _ = extract_metadata(assemble(blocks), [])
+    assert meta.issuer == "Ủy ban nhân dân huyện Hương Sơn" and meta.number is None
+    assert meta.province == "Hà Tĩnh"
+
+
+@pytest.mark.parametrize(
+    ("line", "motto"),
+    [
+        ("CỘNG HÒA XÃ HỘT CHỦ NGHĨA VIỆT NAM", True),
+        ("CỘNG HOÀ XÁ HỘI CHỦ NGHIA VIỆT NAM", True),
+        ("Độc Lập - Tụ do - Hạnh phúc", True),
+        ("ĐẢNG BỘ TỈNH HÀ TĨNH", False),
+        ("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", False),
+    ],
+)
+def test_the_motto_is_known_with_a_few_letters_misread(line, motto):
+    from extractor.stages.frame import is_motto
+
+    assert is_motto(line) is motto

@@ -159,8 +159,21 @@ class Frame:
         return self.lines[-1].block.end if self.lines else 0
 
 
+# The two motto lines as letter keys, and how many letters OCR may get wrong in each (a letter in ten:
+# "CỘNG HÒA XÃ HỘT CHỦ NGHĨA" for "HỘI"); the lines are long and fixed, so no other line comes that near.
+_MOTTO_KEYS = (("CONGHOAXAHOICHUNGHIAVIETNAM", 3), ("DOCLAPTUDOHANHPHUC", 2))
+
+
 def is_motto(text: str) -> bool:
-    return bool(MOTTO_RE.search(text))
+    if MOTTO_RE.search(text):
+        return True
+    if len(text) > 60:
+        return False
+    key = letter_key(text)
+    return any(
+        abs(len(key) - len(motto)) <= slack and Levenshtein.distance(key, motto, score_cutoff=slack) <= slack
+        for motto, slack in _MOTTO_KEYS
+    )
 
 
 def is_separator(text: str) -> bool:
@@ -196,9 +209,15 @@ def is_person_name(text: str) -> bool:
     return all(w[:1].isupper() and (len(w) == 1 or w[1:].islower()) for w in words)
 
 
+# The number label that opens the number line ("Số:"), also where OCR garbled the number after it; alone,
+# it is a draft's blank ("Số:  /") or a scan whose number OCR lost.
+NUMBER_LABEL_RE = re.compile(r"^\s*S[ốôoóòồổ]\s*:")
+_BARE_NUMBER_LABEL_RE = re.compile(r"^S[ốôoóòồổ]\s*:\s*[.…_/ ]*$")
+
+
 def is_header_anchor(text: str) -> bool:
     stripped = text.strip()
-    if is_motto(text) or NUMBER_RE.match(stripped):
+    if is_motto(text) or NUMBER_RE.match(stripped) or _BARE_NUMBER_LABEL_RE.match(stripped):
         return True
     return bool(_place_date_line(text)) or bool(symbol_only_line(text))
 
@@ -258,6 +277,12 @@ def find_frame(lines: list[Line]) -> Frame:
 _HEAD_WINDOW = 60
 
 
+def _ocr_speck(line: Line) -> bool:
+    """An OCR'd line of three characters or fewer: the star or rule under an issuing block ("*" read as
+    "k2"), which stands between the block and the number line below it."""
+    return line.block.ocr and len(line.text.strip()) <= 3
+
+
 def _find_head(frame: Frame) -> None:
     lines = frame.lines
     window = min(len(lines), max(_HEAD_WINDOW, len(lines) // 3))
@@ -286,7 +311,12 @@ def _find_head(frame: Frame) -> None:
         while (
             above > 0
             and first - above < 5
-            and (is_upper_line(lines[above - 1].text) or is_separator(lines[above - 1].text))
+            and (
+                is_upper_line(lines[above - 1].text)
+                or is_separator(lines[above - 1].text)
+                or _ocr_speck(lines[above - 1])
+                or NUMBER_LABEL_RE.match(lines[above - 1].text)
+            )
             and not type_of_line(lines[above - 1].text)
         ):
             above -= 1
@@ -543,6 +573,7 @@ def _in_closing(lines: list[Line], i: int, closing: int) -> bool:
 
 
 __all__ = [
+    "NUMBER_LABEL_RE",
     "Frame",
     "Line",
     "document_types",

@@ -17,6 +17,7 @@ from extractor.base.blocks import LOW_CONFIDENCE, Layout, span_confidence
 from extractor.base.normalize import DASHES, expand_abbreviations, fold, fold_tone_placement
 from extractor.base.resources import read_csv
 from extractor.stages.frame import (
+    NUMBER_LABEL_RE,
     Frame,
     Line,
     frame_of,
@@ -314,7 +315,10 @@ def _issuer_lines(header: list[Line]) -> list[str]:
         if motto:
             text = text[: motto.start()]  # "UBND TỈNH X CỘNG HÒA XÃ HỘI ..." on one line
         # A "Số:" line broken inside its symbol ("Số: /KH-" / "UBND") closes the block as a whole one does.
-        number = NUMBER_RE.search(text) or symbol_only_line(text) or _BROKEN_CODE_RE.search(text)
+        number = (
+            NUMBER_RE.search(text) or symbol_only_line(text) or _BROKEN_CODE_RE.search(text)
+            or NUMBER_LABEL_RE.match(text)  # "Số: 1B5/KH - Byt": a number line OCR garbled, no name
+        )
         if number:
             text = text[: number.start()]
             if out:
