@@ -857,6 +857,10 @@ def test_person_headed_duties_inside_the_team_composition_part():
         ("Cán bộ Tư pháp - Hộ tịch tham mưu UBND xã thực hiện.", ["Cán bộ Tư pháp - Hộ tịch"]),
         ("Trạm Y tế xã phối hợp với Trường Mầm non tổ chức khám sức khỏe.", ["Trạm Y tế xã"]),
         ("Trưởng thôn có trách nhiệm tuyên truyền đến từng hộ gia đình.", ["Trưởng thôn"]),
+        ("Đồng chí Chủ tịch UBND xã chỉ đạo chung.", ["Đồng chí Chủ tịch UBND xã"]),
+        ("Đ/c Phó Chủ tịch UBND xã chỉ đạo chung.", ["Đ/c Phó Chủ tịch UBND xã"]),
+        ("Các thôn, tổ dân phố tổ chức tuyên truyền đến nhân dân.", ["Các thôn", "tổ dân phố"]),
+        ("Tuyên truyền để các đồng chí đảng viên nắm rõ.", None),
         # Written alone, the posts name people in general: no one is assigned.
         ("Tuyên truyền, yêu cầu cán bộ, công chức, viên chức chấp hành nghiêm chủ trương.", None),
     ],
@@ -882,3 +886,17 @@ def test_more_task_table_headers_by_their_words(header, meaning):
     from extractor.stages.task_tables import classify_header
 
     assert classify_header(header) == meaning
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Mọi thông tin cần trao đổi, đề nghị các đơn vị liên hệ Cục Cảnh sát, Bộ Công an (Đồng chí Nguyễn Văn A, "
+        "điện thoại: 0988.688.580).",
+        "3/V01, điện thoại: 0945 548.065 hoặc C04: Đ/c Cao Thị B) để giải quyết.",  # a cut-off tail of one
+    ],
+)
+def test_contact_details_are_no_task(line):
+    blocks = [_para("III. TỔ CHỨC THỰC HIỆN"), _para("- Các đơn vị triển khai trước ngày 15/3."), _para(line)]
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2026))
+    assert [t.text for t in tasks] == ["Các đơn vị triển khai trước ngày 15/3."]

@@ -712,6 +712,13 @@ def _strip_bullet_only(line: str) -> str:
     return re.sub(r"^\s*[-+*•–]\s*", "", line)
 
 
+# Contact details: a telephone number with the word that introduces it ("liên hệ ...", "điện thoại:",
+# "ĐT:"), whom to call and how, no work (also the tail of such a sentence that a line break cut off).
+_PHONE = r"(?<!\d)0\d{2,3}[. ]?\d{3}[. ]?\d{3,4}(?!\d)"
+_CONTACT_WORD = r"(?<!\w)(?:liên hệ|điện thoại|ĐT|SĐT|email|e-mail)(?!\w)"
+_CONTACT_RE = re.compile(rf"{_CONTACT_WORD}.*{_PHONE}|{_PHONE}.*{_CONTACT_WORD}", re.I)
+
+
 # The courtesy verbs of a submission to a superior ("kính trình", "kính đề nghị", "kính báo cáo").
 _SUBMISSION_RE = re.compile(r"[\s,]*kính\s+(?:trình|đề nghị|báo cáo|gửi)(?!\w)", re.I)
 
@@ -729,6 +736,8 @@ def _finish(task: ProseTask, stack: list[_Heading], plan_year: int | None, out: 
         task.coordinating.extend(u for u in coordinating_units(task.text) if u not in task.coordinating)
         out.append(task)
         return
+    if _CONTACT_RE.search(task.text):
+        return  # "... đề nghị các đơn vị liên hệ Cục ... (Đồng chí ..., điện thoại: 09...)": whom to call
     subject = unit_subject(task.text)
     if subject is not None and _SUBMISSION_RE.match(task.text, subject[2]):
         # "Sở Nội vụ kính trình ... xem xét": the sender submits to its superior; nothing is assigned.
