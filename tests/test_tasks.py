@@ -900,3 +900,22 @@ def test_contact_details_are_no_task(line):
     blocks = [_para("III. TỔ CHỨC THỰC HIỆN"), _para("- Các đơn vị triển khai trước ngày 15/3."), _para(line)]
     tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2026))
     assert [t.text for t in tasks] == ["Các đơn vị triển khai trước ngày 15/3."]
+
+
+def test_unit_headed_duties_of_a_ministry_and_a_lead_in_that_assigns_the_items_below():
+    """"Vụ Pháp chế có trách nhiệm:" heads its lettered items; "Giao Phòng Nội vụ chủ trì, phối hợp với
+    ... thực hiện các nội dung sau:" gives its lead and partners to each item and is no task itself."""
+    blocks = [
+        _para("III. TỔ CHỨC THỰC HIỆN"),
+        _para("1. Vụ Pháp chế có trách nhiệm:"),
+        _para("a) Chủ trì rà soát văn bản quy phạm pháp luật, hoàn thành trong quý II/2024;"),
+        _para("2. Giao Phòng Nội vụ chủ trì, phối hợp với các cơ quan liên quan thực hiện các nội dung sau:"),
+        _para("- Xây dựng kế hoạch tuyển dụng (tháng 4/2024);"),
+        _para("- Tổ chức thi tuyển trong tháng 6 và 7/2024."),
+    ]
+    tasks = find_tasks(assemble(blocks), [], Metadata(plan_year=2024))
+    assert [(t.text, t.lead, t.coordinating) for t in tasks] == [
+        ("Chủ trì rà soát văn bản quy phạm pháp luật, hoàn thành trong quý II/2024;", ["Vụ Pháp chế"], []),
+        ("Xây dựng kế hoạch tuyển dụng (tháng 4/2024);", ["Phòng Nội vụ"], ["các cơ quan liên quan"]),
+        ("Tổ chức thi tuyển trong tháng 6 và 7/2024.", ["Phòng Nội vụ"], ["các cơ quan liên quan"]),
+    ]

@@ -92,6 +92,8 @@ class _Heading:
     purpose: bool
     person: bool = False
     """The heading names a person or board role: its items are duties, or the names of its members."""
+    coordinating: list[str] = field(default_factory=list)
+    """Partners a lead-in names for the items below it ("Giao X chủ trì, phối hợp với Y thực hiện ... sau:")."""
 
 
 def _level(line: str) -> int | None:
@@ -354,7 +356,8 @@ def heading_units(title: str, passive: bool = False) -> list[str]:
 def _lead_in(title: str) -> list[str] | None:
     """The lead units of a heading that introduces items (it ends with ":") and is a clause with a unit
     subject and its predicate ("Các đơn vị tham mưu, triển khai ..., như:"), else None."""
-    if not clear_unit_start(title, 0):
+    assign = _ASSIGN_RE.match(title)  # "Giao Phòng Nội vụ chủ trì, ...": the units after the verb
+    if not clear_unit_start(title, assign.end() if assign else 0):
         return None
     subject = unit_subject(title)
     if subject is None or subject[2] <= 0 or not title[subject[2] :].strip(" ,:"):
@@ -366,7 +369,19 @@ def _only_lead_cue(title: str) -> bool:
     """A lead-in heading whose predicate is only its cue ("Các sở, ngành ... có trách nhiệm:"): it names
     who does the items below and no work of its own."""
     subject = unit_subject(title)
-    return subject is not None and title[subject[2] :].strip(" ,:.").lower() in _STRONG_LEAD_CUES
+    if subject is None:
+        return False
+    rest = title[subject[2] :].strip(" ,:.").lower()
+    return rest in _STRONG_LEAD_CUES or bool(_FOLLOWING_ITEMS_RE.match(rest))
+
+
+# A lead-in whose work is the items that follow ("chủ trì, phối hợp với các cơ quan liên quan thực hiện các
+# nội dung sau"): it assigns them and does nothing of its own.
+_FOLLOWING_ITEMS_RE = re.compile(
+    r"^(?:chủ trì,?\s*)?(?:(?:phối hợp|phối kết hợp)(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+.+?\s+)?"
+    r"(?:tổ chức\s+|triển khai\s+)?thực hiện\s+(?:các|những)\s+(?:nội dung|nhiệm vụ|công việc)"
+    r"(?:\s+\w+){0,2}?\s+(?:sau|sau đây|như sau)$"
+)
 
 
 _LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -659,7 +674,8 @@ def find_prose_tasks(layout: Layout, sections: list[Section], plan_year: int | N
                 # units is an item (the lead-in of the items below, which inherit its units).
                 offset = block.start + line.index(body)
                 _finish(ProseTask(body, offset, block.end, "list", time_context or Period()), stack, plan_year, tasks)
-            stack.append(_Heading(level, lead_in or units, None, purpose, person))
+            partners = coordinating_units(title) if lead_in is not None else []
+            stack.append(_Heading(level, lead_in or units, None, purpose, person, partners))
             phase = phase_heading(body, plan_year)
             if phase is not None:
                 time_context = phase  # "2.1. Đợt 1: từ ... đến ...": a numbered phase heads its items
@@ -758,6 +774,7 @@ def _finish(task: ProseTask, stack: list[_Heading], plan_year: int | None, out: 
                 if heading.person and _names_member(task.text) and not has_time(task.period):
                     return  # "1. Trưởng đoàn" / "- Đồng chí Nguyễn Văn A, Phó Chủ tịch": a member, no duty
                 task.lead = list(heading.units)
+                task.coordinating.extend(u for u in heading.coordinating if u not in task.coordinating)
                 break
     task.coordinating.extend(u for u in coordinating_units(task.text) if u not in task.coordinating)
     if task.lead or has_time(task.period):
