@@ -24,10 +24,12 @@ from extractor.vocab.frame_lines import (
     DATE_NUMERIC_RE,
     MOTTO_RE,
     NGAY,
+    NUMBER_LABEL_RE,
     NUMBER_RE,
     SEPARATOR_RE,
     SIGN_PREFIX_RE,
     SYMBOL_ONLY_RE,
+    bare_number_label,
     letter_key,
     recipients_label_at,
     recipients_match,
@@ -209,15 +211,9 @@ def is_person_name(text: str) -> bool:
     return all(w[:1].isupper() and (len(w) == 1 or w[1:].islower()) for w in words)
 
 
-# The number label that opens the number line ("Số:"), also where OCR garbled the number after it; alone,
-# it is a draft's blank ("Số:  /") or a scan whose number OCR lost.
-NUMBER_LABEL_RE = re.compile(r"^\s*S[ốôoóòồổ]\s*:")
-_BARE_NUMBER_LABEL_RE = re.compile(r"^S[ốôoóòồổ]\s*:\s*[.…_/ ]*$")
-
-
 def is_header_anchor(text: str) -> bool:
     stripped = text.strip()
-    if is_motto(text) or NUMBER_RE.match(stripped) or _BARE_NUMBER_LABEL_RE.match(stripped):
+    if is_motto(text) or NUMBER_RE.match(stripped) or bare_number_label(stripped):
         return True
     return bool(_place_date_line(text)) or bool(symbol_only_line(text))
 
@@ -573,7 +569,6 @@ def _in_closing(lines: list[Line], i: int, closing: int) -> bool:
 
 
 __all__ = [
-    "NUMBER_LABEL_RE",
     "Frame",
     "Line",
     "document_types",

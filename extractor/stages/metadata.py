@@ -17,7 +17,6 @@ from extractor.base.blocks import LOW_CONFIDENCE, Layout, span_confidence
 from extractor.base.normalize import DASHES, expand_abbreviations, fold, fold_tone_placement
 from extractor.base.resources import read_csv
 from extractor.stages.frame import (
-    NUMBER_LABEL_RE,
     Frame,
     Line,
     frame_of,
@@ -39,13 +38,14 @@ from extractor.vocab.frame_lines import (
     DATE_LINE_RE,
     DATE_NUMERIC_RE,
     MOTTO_RE,
+    NUMBER_LABEL_RE,
     NUMBER_RE,
     SIGN_PREFIX_RE,
     letter_key,
     ocr_digits,
     recipients_label_at,
 )
-from extractor.vocab.unit_names import blocked_at, body_heads, head_at
+from extractor.vocab.unit_names import blocked_at, body_heads, head_at, names_body
 from models import Metadata, Section, Signer, Warning
 
 
@@ -61,9 +61,10 @@ def extract_metadata(
     _read_number(header, meta, doubts)
     _read_place_date(header, meta, doubts)
     issuer_lines = _issuer_lines(header)
-    groups = group_issuer_lines(issuer_lines, ocr=any(line.block.ocr for line in header))
+    ocr = any(line.block.ocr for line in header)
+    groups = group_issuer_lines(issuer_lines, ocr=ocr)
     # An OCR'd header is read against the document's own words (tone marks lost, words glued).
-    repair = _ocr_repair(frame, layout.text) if any(line.block.ocr for line in header) else _as_written
+    repair = _ocr_repair(frame, layout.text) if ocr else _as_written
     if groups:
         meta.issuer_raw = groups[-1]
         meta.issuer = normalize_issuer(repair(groups[-1]))
@@ -405,16 +406,13 @@ def _opens_with_body(line: str, ocr: bool) -> bool:
     text = expand(line)  # "UBND", "BCH", "BQL" open names too
     if blocked_at(text, 0):
         head = head_at(text, 0)  # "ĐÀI PHÁT THANH" is a head that "đài phát" does not block
-        return head is not None and head.kind not in _NOT_BODIES
+        return head is not None and names_body(head)
     words = text.split()
     keys = _body_head_keys()
     return any(
         (letter_key(" ".join(words[:n])) if ocr else fold_tone_placement(" ".join(words[:n])).lower()) in keys[ocr]
         for n in range(1, min(len(words), _BODY_WORDS + 2) + 1)
     )
-
-
-_NOT_BODIES = {"locality", "person"}
 
 
 @lru_cache(maxsize=1)

@@ -91,6 +91,17 @@ NUMBER_RE = re.compile(
     rf"(?P<sym>{_PIECE}(?:\s*{_D}\s*[\w&.]+)+|[^\W\d_]+\.[^\W\d_][\w&]*)"
     rf"|(?P<pnum>{_OCR_NUMBER})\s*{_D}\s*(?P<psym>{_PIECE}\s*/\s*[\w&.]+(?:{_D}[\w&.]+)*))"
 )
+# The label that opens the number line ("Số:"), also where OCR garbled the number after it; with nothing
+# readable after it, a draft's blank ("Số:  /") or a scan whose number OCR lost.
+NUMBER_LABEL_RE = re.compile(rf"^\s*{_SO}\s*:")
+
+
+def bare_number_label(text: str) -> bool:
+    """'Số:' with nothing readable after it."""
+    m = NUMBER_LABEL_RE.match(text)
+    return m is not None and not text[m.end() :].strip(" .…_/")
+
+
 # A number line whose "Số:" and number OCR lost, leaving "/KH-TCTLNTW-C04": the symbol must open with a
 # known type code (checked by `symbol_only_line`).
 SYMBOL_ONLY_RE = re.compile(

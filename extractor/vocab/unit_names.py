@@ -136,9 +136,14 @@ def head_at(text: str, pos: int) -> Head | None:
     return by_text.get(m.group().lower())
 
 
+def names_body(head: Head) -> bool:
+    """Whether the head names an organisation ("sở", "trung tâm", "huyện ủy"), not a place or a person."""
+    return head.kind not in ("locality", "person")
+
+
 def body_heads() -> tuple[str, ...]:
-    """The head nouns that name an organisation ("sở", "trung tâm", "huyện ủy"), not a place or a person."""
-    return tuple(h.text for h in _heads() if h.kind not in {"locality", "person"})
+    """The head nouns that name an organisation."""
+    return tuple(h.text for h in _heads() if names_body(h))
 
 
 def blocked_at(text: str, pos: int) -> bool:
@@ -171,8 +176,9 @@ def starts_unit(text: str, pos: int, in_list: bool = False) -> Head | None:
         return None
     if head.named:
         word = _next_word(text, inner + len(head.text))
-        named = word is not None and not text[inner + len(head.text) : word.start()].strip()
-        return head if named and word is not None and word.group()[0].isupper() else None
+        if word is None or text[inner + len(head.text) : word.start()].strip():
+            return None
+        return head if word.group()[0].isupper() else None
     if not head.ambiguous or quantified or in_list:
         return head
     lower = text[: inner + len(head.text) + 40].lower()
@@ -537,6 +543,7 @@ __all__ = [
     "adverbial_between",
     "blocked_at",
     "body_heads",
+    "names_body",
     "canonical_unit",
     "unit_key",
     "clear_unit_start",
